@@ -1,0 +1,99 @@
+/**
+ * The JSON summary of one run: the contract between the runner, `avsim run
+ * --json`, sweeps, results files and reports. Field names are stable; add
+ * fields, never rename them.
+ */
+
+export interface LatencyQuantilesMs {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+  /** Number of samples the quantiles were computed from. */
+  count: number;
+}
+
+export interface CheckResult {
+  /** The check as written in the scenario, e.g. `latency.p95 <= 100ms`. */
+  expr: string;
+  ok: boolean;
+  /** The measured value the check compared (in the check's unit), or null when the metric is missing. */
+  value: number | null;
+}
+
+/** How a run ended. A run that hits a limit ends with a labelled failure, never a hang. */
+export type RunOutcome =
+  | { kind: 'completed' }
+  | { kind: 'limit'; limit: 'max-events' | 'max-sim-time' | 'max-pending-events' | 'node-queue-capacity'; detail: string }
+  | { kind: 'error'; message: string };
+
+export interface SafetySummary {
+  /** Conflicting acceptances among honest nodes (same height, different block; or conflicting transactions). */
+  violations: number;
+  /** First few violations, each with what reproduces it. */
+  examples: Array<{ height: number; nodes: number[]; blocks: string[]; timeMs: number }>;
+}
+
+export interface LivenessSummary {
+  /** True when all honest work submitted before (end - bound) was accepted. */
+  ok: boolean;
+  /** Honest transactions still undecided past the liveness bound at the end of the run. */
+  undecided: number;
+  /** Bound used, in ms. */
+  boundMs: number;
+}
+
+/** Accepted transactions per second in one time bucket, for throughput-over-time plots. */
+export interface ThroughputPoint {
+  tSeconds: number;
+  tps: number;
+}
+
+export interface RunSummary {
+  scenario: string;
+  seed: number;
+  nodes: number;
+  /** Sweep point this run belongs to: field path -> value (empty for a plain run). */
+  point: Record<string, string | number | boolean>;
+  outcome: RunOutcome;
+  /** Hex rolling hash over every processed event: same scenario + seed => same hash. */
+  traceHash: string;
+  events: number;
+  simSeconds: number;
+  wallSeconds: number;
+  eventsPerSecond: number;
+  simToWallRatio: number;
+  /** Offered load in transactions/s (mean over the run). */
+  offeredTps: number;
+  /** Sustained accepted transactions per second (after warm-up). */
+  tps: number;
+  acceptedTransactions: number;
+  acceptedBlocks: number;
+  /** Client-observed finality latency: submission to first acceptance by the node the client submitted to. */
+  latencyMs: LatencyQuantilesMs;
+  /** Per-node finality latency: block issue to acceptance, over all honest nodes. */
+  nodeLatencyMs: LatencyQuantilesMs;
+  pollSuccessRate: number;
+  pollsPerDecision: number;
+  messagesPerNodePerSecond: number;
+  bytesPerNodePerSecond: number;
+  /** Mean CPU utilisation over nodes, 0..1. */
+  cpuUtilisation: number;
+  /** Highest single-node CPU utilisation, 0..1. */
+  cpuUtilisationMax: number;
+  /** Mean CPU queueing delay per processed message, ms. */
+  cpuQueueDelayMs: number;
+  memoryBytesPerNode: number;
+  /** Time from the last fault healing to the first accepted block after it, ms (null when there were no faults). */
+  recoveryMs: number | null;
+  throughput: ThroughputPoint[];
+  /** Fault windows, for shading throughput-over-time plots. */
+  faultWindows: Array<{ kind: string; startSeconds: number; endSeconds: number }>;
+  byzantine: { strategy: string; fraction: number; nodes: number } | null;
+  safety: SafetySummary;
+  liveness: LivenessSummary;
+  checks: CheckResult[];
+  /** The one command that re-runs exactly this case. */
+  repro: string;
+}
