@@ -13,6 +13,8 @@ import {
   type TerminationCondition,
 } from './analytic.js';
 
+const sum = (a: Float64Array): number => a.reduce((s, x) => s + x, 0);
+
 // Reference values from scipy.stats (binom.sf(14, 20, p), hypergeom.sf(14, M, n, 20)).
 describe('poll success', () => {
   it('binomial form: P[Bin(20, 0.75) >= 15] = 0.6172 (AvalancheGo defaults, f = 25%)', () => {
@@ -49,7 +51,6 @@ describe('poll success', () => {
   });
 
   it('pmfs sum to one and logChoose is exact on small numbers', () => {
-    const sum = (a: Float64Array): number => a.reduce((s, x) => s + x, 0);
     expect(sum(binomialPmf(20, 0.37))).toBeCloseTo(1, 13);
     expect(sum(hypergeometricPmf(1000, 333, 20))).toBeCloseTo(1, 13);
     expect(Math.exp(logChoose(20, 15))).toBeCloseTo(15504, 8);
@@ -100,7 +101,7 @@ describe('expected polls to finalise', () => {
     const p1 = tailAtLeast(pmf, 14) - tailAtLeast(pmf, 17);
     const p2 = tailAtLeast(pmf, 17);
     let e = Array.from({ length: 6 }, () => new Float64Array(3));
-    for (let it = 0; it < 5000; it++) {
+    for (let round = 0; round < 5000; round++) {
       const next = Array.from({ length: 6 }, () => new Float64Array(3));
       for (let s1 = 0; s1 < 6; s1++) {
         for (let s2 = 0; s2 < 3; s2++) {

@@ -259,6 +259,6 @@ export function expectedPollsMultiPair(pmf: Float64Array, conditions: readonly T
     memo.set(key, r);
     return r;
   };
-  const [a0, b0] = solve(new Array<number>(m).fill(0));
+  const [a0, b0] = solve(Array.from({ length: m }, () => 0));
   return b0 >= 1 ? Number.POSITIVE_INFINITY : a0 / (1 - b0);
 }
