@@ -1,0 +1,42 @@
+import { createProgressBar } from './progress.js';
+import { sweepExitCode, trapInterrupts } from './interrupt.js';
+import { runSweep, type RunSweepOptions, type SweepResult } from './sweep-runner.js';
+import type { JsonValue } from './task.js';
+
+/** Failures printed at the end of a sweep; the rest are in failures/ and sweep.json. */
+const MAX_FAILURES_PRINTED = 10;
+
+/**
+ * What `avsim sweep` does around runSweep: a progress bar on stderr, Ctrl-C /
+ * SIGTERM handling, a closing summary with each failure's repro command, and the
+ * process exit code (0 ok, 1 some tasks failed, 130 SIGINT, 143 SIGTERM). The
+ * caller sets `process.exitCode = exitCode` and lets the process end.
+ */
+export async function runSweepCommand<P extends JsonValue>(
+  options: Omit<RunSweepOptions<P>, 'signal' | 'onProgress'> & { progress?: boolean },
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<{ result: SweepResult; exitCode: number }> {
+  const trap = trapInterrupts(log);
+  const { progress, ...rest } = options;
+  let result: SweepResult;
+  try {
+    result = await runSweep({
+      ...rest,
+      signal: trap.signal,
+      ...(progress === false ? {} : { onProgress: createProgressBar() }),
+    });
+  } finally {
+    trap.dispose();
+  }
+  const exitCode = sweepExitCode(result, trap.received());
+  const skipped = result.skipped > 0 ? `, ${result.skipped} already done` : '';
+  log(`sweep: ${result.done}/${result.total} done, ${result.failed} failed, ${result.pending} pending${skipped} -> ${result.indexPath}`);
+  for (const f of result.failures.slice(0, MAX_FAILURES_PRINTED)) {
+    log(`  FAILED ${f.id} (${f.kind}): ${f.message.split('\n', 1)[0] ?? ''}\n    repro: ${f.repro}`);
+  }
+  if (result.failures.length > MAX_FAILURES_PRINTED) {
+    log(`  ... and ${result.failures.length - MAX_FAILURES_PRINTED} more failures in ${result.outDir}/failures/`);
+  }
+  if (result.outcome === 'interrupted') log(`sweep: stopped early; continue with the same command plus --resume`);
+  return { result, exitCode };
+}
