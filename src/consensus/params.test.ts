@@ -18,6 +18,8 @@ const ones: ConsensusParams = {
   maxItemProcessingTimeUs: 1,
 };
 
+const tc = (alphaConfidence: number, beta: number) => ({ alphaConfidence, beta });
+
 function errorOf(p: ConsensusParams): string {
   const r = validateParams(p);
   if (r.ok) throw new Error('expected invalid parameters');
@@ -104,7 +106,6 @@ describe('consensus parameters', () => {
     });
 
     it('names the ordering rule that failed', () => {
-      const tc = (alphaConfidence: number, beta: number) => ({ alphaConfidence, beta });
       expect(errorOf({ ...DEFAULT_PARAMS, terminationConditions: [tc(15, 20), tc(15, 10)] })).toBe(
         'terminationConditions[0].alphaConfidence < terminationConditions[1].alphaConfidence (15 < 15 is false)',
       );
