@@ -48,6 +48,8 @@ export interface LivenessSummary {
 export interface ThroughputPoint {
   tSeconds: number;
   tps: number;
+  /** Offered load in this bucket, transactions/s (optional; lets a ramp run plot TPS vs offered load). */
+  offeredTps?: number;
 }
 
 export interface RunSummary {
@@ -72,6 +74,11 @@ export interface RunSummary {
   acceptedBlocks: number;
   /** Client-observed finality latency: submission to first acceptance by the node the client submitted to. */
   latencyMs: LatencyQuantilesMs;
+  /**
+   * Optional client-observed latency CDF (ascending ms, fraction of samples <= ms),
+   * at most a few hundred points; the report's CDF plot falls back to the quantiles without it.
+   */
+  latencyCdf?: Array<{ ms: number; fraction: number }>;
   /** Per-node finality latency: block issue to acceptance, over all honest nodes. */
   nodeLatencyMs: LatencyQuantilesMs;
   pollSuccessRate: number;

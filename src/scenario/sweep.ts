@@ -14,8 +14,8 @@ export type SweepValue = string | number | boolean;
 export interface SweepPoint {
   /** Stable, file-name-safe id, e.g. `nodes.count=500,parameters.k=20` (`base` when there is no sweep). */
   id: string;
-  /** Overrides to apply to the scenario file's contents, in axis order. */
-  overrides: Array<{ path: string; value: SweepValue }>;
+  /** Field path -> value to apply to the scenario file's contents, in axis order (as `--set path=value`). */
+  overrides: Record<string, SweepValue>;
   /** Field path -> value, as RunSummary.point records it. */
   values: Record<string, SweepValue>;
 }
@@ -32,9 +32,10 @@ function fnv1a(text: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-export function pointId(overrides: ReadonlyArray<{ path: string; value: SweepValue }>): string {
-  if (overrides.length === 0) return 'base';
-  const full = overrides.map((o) => `${o.path}=${String(o.value)}`).join(',');
+export function pointId(overrides: Readonly<Record<string, SweepValue>>): string {
+  const entries = Object.entries(overrides);
+  if (entries.length === 0) return 'base';
+  const full = entries.map(([path, value]) => `${path}=${String(value)}`).join(',');
   const safe = full.replace(/[^A-Za-z0-9._=,-]/g, '_');
   // Long or altered ids get a hash of the full text so two points never share one.
   return safe.length > 100 || safe !== full ? `${safe.slice(0, 80)}~${fnv1a(full)}` : safe;
@@ -55,20 +56,19 @@ export function expandSweep(scenario: Pick<Scenario, 'sweep'>): SweepPoint[] {
     for (const combo of combos) for (const value of values) next.push([...combo, { path, value }]);
     combos = next;
   }
-  return combos.map((overrides) => ({
-    id: pointId(overrides),
-    overrides,
-    values: Object.fromEntries(overrides.map((o) => [o.path, o.value])),
-  }));
+  return combos.map((combo) => {
+    const overrides = Object.fromEntries(combo.map((o) => [o.path, o.value]));
+    return { id: pointId(overrides), overrides, values: { ...overrides } };
+  });
 }
 
 /** The scenario file's contents with a point's overrides applied and the sweep removed. */
 export function pointInput(input: unknown, point: SweepPoint): unknown {
   let doc = input;
-  for (const o of point.overrides) {
-    const path = parsePath(o.path);
-    if (path === null) throw new ScenarioError([{ path: 'sweep', segments: ['sweep', o.path], message: `"${o.path}" is not a field path` }]);
-    doc = setIn(doc, path, o.value);
+  for (const [text, value] of Object.entries(point.overrides)) {
+    const path = parsePath(text);
+    if (path === null) throw new ScenarioError([{ path: 'sweep', segments: ['sweep', text], message: `"${text}" is not a field path` }]);
+    doc = setIn(doc, path, value);
   }
   return setIn(doc, ['sweep'], {});
 }
