@@ -3,6 +3,9 @@
 // It reads its behaviour from the task's overrides:
 //   fixture.delayMs  wait this long before answering (so a sweep can be killed mid-way)
 //   fixture.mode     'ok' (default) | 'throw' | 'exit' (process.exit inside the worker) | 'hang'
+//   fixture.failIfExists  throw while this file exists (a failure that a later resume can fix)
+
+import { existsSync } from 'node:fs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -11,6 +14,8 @@ export async function runFixtureTask(task) {
   const delayMs = Number(overrides['fixture.delayMs'] ?? 0);
   const mode = overrides['fixture.mode'] ?? 'ok';
   if (delayMs > 0) await sleep(delayMs);
+  const failIfExists = overrides['fixture.failIfExists'];
+  if (typeof failIfExists === 'string' && existsSync(failIfExists)) throw new Error(`fixture task ${task.id}: ${failIfExists} exists`);
   if (mode === 'throw') throw new Error(`fixture task ${task.id} throws on purpose`);
   if (mode === 'exit') process.exit(3);
   if (mode === 'hang') await sleep(60_000);
