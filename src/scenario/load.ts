@@ -120,7 +120,7 @@ export function parseScenarioText(text: string, opts: LoadOptions = {}): LoadedS
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     fail(
-      doc.errors.map((e) => ({ path: '(yaml)', segments: [], message: e.message.split('\n')[0] ?? e.message, ...(e.linePos === undefined ? {} : { line: e.linePos[0].line }) })),
+      doc.errors.map((e) => ({ path: '(yaml)', segments: [], message: e.message.split('\n')[0] ?? e.message, line: counter.linePos(e.pos[0]).line })),
       file,
     );
   }

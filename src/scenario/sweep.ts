@@ -35,7 +35,8 @@ function fnv1a(text: string): string {
 export function pointId(overrides: Readonly<Record<string, SweepValue>>): string {
   const entries = Object.entries(overrides);
   if (entries.length === 0) return 'base';
-  const full = entries.map(([path, value]) => `${path}=${String(value)}`).join(',');
+  // `phases[0]` reads as `phases.0` (the same path) so that ids need no brackets.
+  const full = entries.map(([path, value]) => `${path.replace(/\[([0-9]+)\]/g, '.$1')}=${String(value)}`).join(',');
   const safe = full.replace(/[^A-Za-z0-9._=,-]/g, '_');
   // Long or altered ids get a hash of the full text so two points never share one.
   return safe.length > 100 || safe !== full ? `${safe.slice(0, 80)}~${fnv1a(full)}` : safe;
