@@ -26,7 +26,7 @@ function messageFor(issue: z.core.$ZodIssue): string {
       if (issue.values.length === 1) return `must be ${JSON.stringify(issue.values[0])}`;
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_type':
-      if (/received undefined$/.test(issue.message)) return 'is required';
+      if (issue.message.endsWith('received undefined')) return 'is required';
       if (issue.message.startsWith('Invalid input: expected')) return `must be ${issue.expected === 'object' ? 'a mapping (key: value)' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
       return issue.message;
     case 'too_small':
