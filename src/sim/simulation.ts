@@ -1,0 +1,579 @@
+/**
+ * The discrete-event engine. It implements the sans-I/O Host for every node
+ * (src/consensus/host.ts) with virtual time, the simulated network
+ * (network.ts), the CPU model (cpu.ts) and faults, and drives a HostedNode
+ * per node.
+ *
+ * Event kinds, in their tie-break order at equal time:
+ *   FAULT < ARRIVE < CLIENT < PROCESS < TIMER
+ * This order also guarantees that no handler can schedule an event that sorts
+ * before the one being processed (zero-delay timers from a client handler,
+ * zero-cost processing after an arrival, ...): time never goes backwards.
+ *
+ * A message's life: send (sender side: uplink, partition, loss, latency,
+ * all from the sender's own stream) -> ARRIVE at the receiver (downlink,
+ * CPU queue) -> PROCESS (CPU service done, onMessage runs). The cut between
+ * sender and receiver is the ARRIVE event, which is what a sharded run splits.
+ *
+ * Per-source sequence numbers: events a node creates (sends, timers, its own
+ * CPU completions) use that node's counter; client requests use a counter per
+ * destination node; faults use the run's counter. All are layout-independent.
+ */
+import type { Host, HostedNode } from '../consensus/host.js';
+import { CpuModel } from './cpu.js';
+import { EventQueue, RUN_SOURCE_ID, MAX_NODES, packTie } from './event-queue.js';
+import { faultNode, validateFault } from './faults.js';
+import { TraceHasher } from './hash.js';
+import { DROP_PARTITION, Network } from './network.js';
+import { FLAG_CANCELLED, FLAG_TIMER, MAX_SLOTS, SlotPool } from './pool.js';
+import { createStream, RUN_OWNER, type RandomStream } from './rng.js';
+import type { Micros } from './time.js';
+import type { TraceEventKind, TraceOutcome, TraceSink } from './trace.js';
+import type {
+  ClientSource,
+  Fault,
+  LimitKind,
+  MessageModel,
+  NetworkCounters,
+  NodeStats,
+  RunOutcome,
+  RunResult,
+  RunStatus,
+  SimConfig,
+} from './types.js';
+
+export const K_FAULT = 0;
+export const K_ARRIVE = 1;
+export const K_CLIENT = 2;
+export const K_PROCESS = 3;
+export const K_TIMER = 4;
+const KIND_NAMES: readonly TraceEventKind[] = ['fault', 'arrive', 'client', 'process', 'timer'];
+
+/** Outcome codes folded into the trace hash (stable: changing them changes every hash). */
+const O_OK = 0;
+const O_DROPPED = 1;
+const O_STALE = 2;
+const O_CANCELLED = 3;
+const O_DEFERRED = 4;
+const O_IGNORED = 5;
+const OUTCOME_NAMES: readonly TraceOutcome[] = ['ok', 'dropped-crashed', 'stale', 'cancelled', 'deferred', 'ignored'];
+
+/** Largest allowed maxPendingEvents: every pending event holds one pooled slot. */
+export const MAX_PENDING_LIMIT = MAX_SLOTS / 2;
+
+export type NodeFactory<M, C> = (host: Host<M>) => HostedNode<M, C>;
+
+function need(cond: boolean, field: string, rule: string, got: unknown): void {
+  if (!cond) throw new RangeError(`${field}: ${rule}, got ${JSON.stringify(got)}`);
+}
+
+function isCount(v: number, min: number): boolean {
+  return Number.isSafeInteger(v) && v >= min;
+}
+
+export class Simulation<M, C> {
+  private readonly nodeCount: number;
+  private readonly durationUs: Micros;
+  private readonly maxEvents: number;
+  private readonly maxSimTimeUs: Micros;
+  private readonly queueCapacity: number;
+  private readonly trace: TraceSink | undefined;
+  private readonly queue: EventQueue;
+  private readonly pool = new SlotPool(4096);
+  private readonly net: Network;
+  private readonly cpu: CpuModel;
+  private readonly hasher: TraceHasher;
+  private readonly netRng: RandomStream[] = [];
+  private readonly consensusRng: RandomStream[] = [];
+  private readonly nodes: HostedNode<M, C>[] = [];
+  /** Next sequence number of events created by each node. */
+  private readonly seqOf: Float64Array;
+  /** Next sequence number of client requests to each node. */
+  private readonly clientSeq: Float64Array;
+  private faultSeq = 0;
+  private readonly crashed: Uint8Array;
+  private readonly epoch: Uint32Array;
+  private readonly sources: ClientSource<C>[] = [];
+  private readonly sourceNode: number[] = [];
+
+  private now: Micros = 0;
+  private events = 0;
+  /** CPU charged by the handler now running; its sends leave after that work. */
+  private handlerCharge: Micros = 0;
+  private started = false;
+  private finished: RunOutcome | undefined;
+  private limitHit: { limit: LimitKind; detail: string } | undefined;
+  private stopRequested = false;
+
+  private readonly stats: NodeStats;
+  private readonly counters: NetworkCounters = { droppedLoss: 0, droppedPartition: 0, droppedCrashed: 0, duplicated: 0 };
+
+  constructor(config: SimConfig, private readonly model: MessageModel<M>, factory: NodeFactory<M, C>) {
+    need(Number.isSafeInteger(config.seed), 'seed', 'must be a safe integer', config.seed);
+    need(isCount(config.nodeCount, 1) && config.nodeCount <= MAX_NODES, 'nodeCount', `must be an integer in [1, ${MAX_NODES}]`, config.nodeCount);
+    need(isCount(config.durationUs, 0), 'durationUs', 'must be an integer number of µs >= 0', config.durationUs);
+    const lim = config.limits;
+    need(isCount(lim.maxEvents, 1), 'limits.maxEvents', 'must be an integer >= 1', lim.maxEvents);
+    need(
+      isCount(lim.maxPendingEvents, 1) && lim.maxPendingEvents <= MAX_PENDING_LIMIT,
+      'limits.maxPendingEvents',
+      `must be an integer in [1, ${MAX_PENDING_LIMIT}]`,
+      lim.maxPendingEvents,
+    );
+    need(isCount(lim.nodeQueueCapacity, 1), 'limits.nodeQueueCapacity', 'must be an integer >= 1', lim.nodeQueueCapacity);
+    if (lim.maxSimTimeUs !== undefined) {
+      need(isCount(lim.maxSimTimeUs, 0), 'limits.maxSimTimeUs', 'must be an integer number of µs >= 0', lim.maxSimTimeUs);
+    }
+    const n = config.nodeCount;
+    this.nodeCount = n;
+    this.durationUs = config.durationUs;
+    this.maxEvents = lim.maxEvents;
+    this.maxSimTimeUs = lim.maxSimTimeUs ?? Infinity;
+    this.queueCapacity = lim.nodeQueueCapacity;
+    this.trace = config.trace;
+    this.queue = new EventQueue({ maxPending: lim.maxPendingEvents, initialCapacity: 4096 });
+    this.net = new Network(config.network, n, createStream(config.seed, RUN_OWNER, 'placement'));
+    this.cpu = new CpuModel(n, this.pool);
+    this.hasher = new TraceHasher(n + 1);
+    this.seqOf = new Float64Array(n);
+    this.clientSeq = new Float64Array(n);
+    this.crashed = new Uint8Array(n);
+    this.epoch = new Uint32Array(n);
+    this.stats = {
+      messagesSent: new Float64Array(n),
+      bytesSent: new Float64Array(n),
+      messagesReceived: new Float64Array(n),
+      bytesReceived: new Float64Array(n),
+      processed: this.cpu.processed,
+      cpuBusyUs: this.cpu.busyUs,
+      queueDelayUsSum: this.cpu.queueDelayUsSum,
+      maxQueueLength: this.cpu.maxQueueLength,
+      timersFired: new Float64Array(n),
+      clientRequests: new Float64Array(n),
+      clientDropped: new Float64Array(n),
+    };
+    for (let id = 0; id < n; id++) {
+      this.netRng.push(createStream(config.seed, id, 'network'));
+      this.consensusRng.push(createStream(config.seed, id, 'consensus'));
+    }
+    for (let id = 0; id < n; id++) this.nodes.push(factory(this.makeHost(id)));
+  }
+
+  /** Lookahead bound of this network: no message arrives sooner than this after being sent. */
+  get minLatencyUs(): Micros {
+    return this.net.minLatencyUs;
+  }
+
+  /** Region of each node (region latency profiles; empty otherwise). */
+  get regionOf(): Uint8Array {
+    return this.net.latency.regionOf;
+  }
+
+  get timeUs(): Micros {
+    return this.now;
+  }
+
+  /** Registers a pull-based client workload for a node. Before the run starts only. */
+  addClientSource(node: number, source: ClientSource<C>): void {
+    need(!this.started, 'addClientSource', 'must be called before the run starts', node);
+    need(Number.isInteger(node) && node >= 0 && node < this.nodeCount, 'addClientSource.node', `must be a node id in [0, ${this.nodeCount})`, node);
+    this.sources.push(source);
+    this.sourceNode.push(node);
+  }
+
+  /** Schedules a fault at an absolute time (not before the current time). */
+  scheduleFault(atUs: Micros, fault: Fault): void {
+    need(isCount(atUs, this.started ? this.now : 0), 'scheduleFault.atUs', `must be an integer number of µs >= ${this.now}`, atUs);
+    validateFault(fault, this.nodeCount);
+    const node = faultNode(fault);
+    const slot = this.pool.alloc();
+    this.pool.obj[slot] = fault;
+    this.push(atUs, K_FAULT, node < 0 ? RUN_SOURCE_ID : node, RUN_SOURCE_ID, this.faultSeq++, slot);
+  }
+
+  /** Ends the run after the current event with outcome completed/stopped. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Runs to the configured duration (or a limit) and returns the result. */
+  run(): RunResult {
+    this.runUntil(this.durationUs);
+    return this.result();
+  }
+
+  /**
+   * Processes every event with time <= tUs (capped at the duration). Returns
+   * 'running' if the window ended first; call again to continue.
+   */
+  runUntil(tUs: Micros): RunStatus {
+    if (this.finished !== undefined) return this.finished;
+    need(isCount(tUs, this.now), 'runUntil.tUs', `must be an integer number of µs >= ${this.now}`, tUs);
+    if (!this.started) this.start();
+    const stopAt = tUs < this.durationUs ? tUs : this.durationUs;
+    const queue = this.queue;
+    for (;;) {
+      if (this.limitHit !== undefined) return this.finish({ kind: 'limit', ...this.limitHit });
+      if (this.stopRequested) return this.finish({ kind: 'completed', endedBy: 'stopped' });
+      if (queue.size === 0) return this.finish({ kind: 'completed', endedBy: 'drained' });
+      const t = queue.peekTime();
+      if (t > stopAt && stopAt <= this.maxSimTimeUs) {
+        this.now = stopAt;
+        if (stopAt === this.durationUs) return this.finish({ kind: 'completed', endedBy: 'duration' });
+        return { kind: 'running', timeUs: stopAt };
+      }
+      if (t > this.maxSimTimeUs) {
+        this.now = this.maxSimTimeUs;
+        return this.finish({
+          kind: 'limit',
+          limit: 'max-sim-time',
+          detail: `next event at ${t} µs is past limits.maxSimTimeUs = ${this.maxSimTimeUs} µs`,
+        });
+      }
+      if (this.events >= this.maxEvents) {
+        return this.finish({ kind: 'limit', limit: 'max-events', detail: `processed limits.maxEvents = ${this.maxEvents} events by ${this.now} µs` });
+      }
+      this.step();
+    }
+  }
+
+  /** The run's result; only after it has finished. */
+  result(): RunResult {
+    if (this.finished === undefined) throw new Error('result: the run has not finished (use runUntil until it returns a final outcome)');
+    return {
+      outcome: this.finished,
+      endTimeUs: this.now,
+      events: this.events,
+      traceHash: this.hasher.digest(),
+      nodes: this.stats,
+      network: { ...this.counters },
+      pendingEvents: this.queue.size,
+    };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private finish(outcome: RunOutcome): RunOutcome {
+    this.finished = outcome;
+    this.trace?.close?.();
+    return outcome;
+  }
+
+  private hitLimit(limit: LimitKind, detail: string): void {
+    if (this.limitHit === undefined) this.limitHit = { limit, detail };
+  }
+
+  private start(): void {
+    this.started = true;
+    for (let id = 0; id < this.nodeCount; id++) {
+      this.handlerCharge = 0;
+      this.nodes[id]!.onStart();
+    }
+    for (let i = 0; i < this.sources.length; i++) this.pull(i);
+  }
+
+  private push(time: Micros, kind: number, dst: number, src: number, seq: number, slot: number): boolean {
+    if (this.queue.isFull()) {
+      this.hitLimit('max-pending-events', `more than limits.maxPendingEvents = ${this.queue.size} pending events at ${this.now} µs`);
+      this.pool.release(slot);
+      return false;
+    }
+    this.queue.push(time, packTie(kind, dst, src), seq, slot);
+    return true;
+  }
+
+  private nextSeq(n: number): number {
+    const s = this.seqOf[n]!;
+    this.seqOf[n] = s + 1;
+    return s;
+  }
+
+  private makeHost(id: number): Host<M> {
+    const rng = this.consensusRng[id]!;
+    return {
+      id,
+      now: () => this.now,
+      send: (to, msg) => this.send(id, to, msg),
+      setTimer: (delay, tag) => this.setTimer(id, delay, tag),
+      cancelTimer: (handle) => this.cancelTimer(id, handle),
+      random: () => rng.next(),
+      chargeCpu: (cost) => this.chargeCpu(id, cost),
+    };
+  }
+
+  private send(n: number, to: number, msg: M): void {
+    if (this.crashed[n] === 1) return;
+    if (!(to >= 0 && to < this.nodeCount && (to | 0) === to)) {
+      throw new RangeError(`host.send: node ${n} sent to ${to}, which is not a node id in [0, ${this.nodeCount})`);
+    }
+    const size = this.model.sizeBytes(msg);
+    if (!(size >= 0 && size <= 0x7fff_ffff && Math.floor(size) === size)) {
+      throw new RangeError(`MessageModel.sizeBytes: must be an integer in [0, 2^31), got ${size}`);
+    }
+    this.stats.messagesSent[n]!++;
+    this.stats.bytesSent[n]! += size;
+    const rng = this.netRng[n]!;
+    const at = this.net.route(n, to, size, this.now + this.handlerCharge, rng);
+    if (at < 0) {
+      if (at === DROP_PARTITION) this.counters.droppedPartition++;
+      else this.counters.droppedLoss++;
+      return;
+    }
+    const pool = this.pool;
+    const slot = pool.alloc();
+    pool.obj[slot] = msg;
+    pool.from[slot] = n;
+    pool.sizeBytes[slot] = size;
+    if (!this.push(at, K_ARRIVE, to, n, this.nextSeq(n), slot)) return;
+    const dup = this.net.duplicate(n, to, rng);
+    if (dup >= 0) {
+      this.counters.duplicated++;
+      const s2 = pool.alloc();
+      pool.obj[s2] = msg;
+      pool.from[s2] = n;
+      pool.sizeBytes[s2] = size;
+      this.push(dup, K_ARRIVE, to, n, this.nextSeq(n), s2);
+    }
+  }
+
+  private setTimer(n: number, delay: Micros, tag: number): number {
+    if (!(delay >= 0 && Number.isSafeInteger(delay))) {
+      throw new RangeError(`host.setTimer: delay must be an integer number of µs >= 0, got ${delay} (node ${n})`);
+    }
+    if (this.crashed[n] === 1) return 0;
+    const pool = this.pool;
+    const slot = pool.alloc();
+    pool.flags[slot] = FLAG_TIMER;
+    pool.from[slot] = n;
+    pool.tag[slot] = tag;
+    pool.epoch[slot] = this.epoch[n]!;
+    const handle = pool.handleOf(slot);
+    return this.push(this.now + delay, K_TIMER, n, n, this.nextSeq(n), slot) ? handle : 0;
+  }
+
+  private cancelTimer(n: number, handle: number): void {
+    const pool = this.pool;
+    const s = pool.slotOfHandle(handle);
+    if (s < 0 || (pool.flags[s]! & FLAG_TIMER) === 0 || pool.from[s] !== n) return;
+    pool.flags[s] = pool.flags[s]! | FLAG_CANCELLED;
+  }
+
+  private chargeCpu(n: number, cost: Micros): void {
+    if (!(cost >= 0 && Number.isSafeInteger(cost))) {
+      throw new RangeError(`host.chargeCpu: cost must be an integer number of µs >= 0, got ${cost} (node ${n})`);
+    }
+    if (this.crashed[n] === 1) return;
+    this.cpu.charge(n, this.now, cost);
+    this.handlerCharge += cost;
+  }
+
+  private pull(i: number): void {
+    const next = this.sources[i]!.next();
+    if (next === undefined) return;
+    const node = this.sourceNode[i]!;
+    if (!isCount(next.at, this.now)) {
+      throw new RangeError(`ClientSource.next().at (node ${node}): must be an integer number of µs >= ${this.now}, got ${next.at}`);
+    }
+    const slot = this.pool.alloc();
+    this.pool.obj[slot] = next.request;
+    this.pool.from[slot] = i;
+    const seq = this.clientSeq[node]!;
+    this.clientSeq[node] = seq + 1;
+    this.push(next.at, K_CLIENT, node, RUN_SOURCE_ID, seq, slot);
+  }
+
+  /** Starts the CPU on node n's next queued message if it is idle. */
+  private startService(n: number): void {
+    const slot = this.cpu.startNext(n);
+    if (slot < 0) return;
+    this.pool.epoch[slot] = this.epoch[n]!;
+    this.push(this.cpu.startedEnd, K_PROCESS, n, n, this.nextSeq(n), slot);
+  }
+
+  /** Pops and handles one event. */
+  private step(): void {
+    const queue = this.queue;
+    const slot = queue.pop();
+    const t = queue.lastTime;
+    const tie = queue.lastTie;
+    const seq = queue.lastSeq;
+    this.now = t;
+    this.events++;
+    this.handlerCharge = 0;
+    const kind = tie >>> 28;
+    const dst = (tie >>> 14) & 0x3fff;
+    const src = tie & 0x3fff;
+    const pool = this.pool;
+    let outcome = O_OK;
+    let tag = 0;
+    let detail: unknown;
+    const tracing = this.trace !== undefined && (this.trace.wants === undefined || this.trace.wants(dst === RUN_SOURCE_ID ? -1 : dst, t));
+
+    switch (kind) {
+      case K_ARRIVE: {
+        const msg = pool.obj[slot] as M;
+        tag = this.model.typeTag(msg);
+        if (tracing) detail = this.model.describe(msg);
+        if (this.crashed[dst] === 1) {
+          this.counters.droppedCrashed++;
+          pool.release(slot);
+          outcome = O_DROPPED;
+          break;
+        }
+        const size = pool.sizeBytes[slot]!;
+        const ready = this.net.downlink(dst, size, t);
+        this.stats.messagesReceived[dst]!++;
+        this.stats.bytesReceived[dst]! += size;
+        const cost = this.model.cpuCost(msg);
+        if (!(cost >= 0 && Number.isSafeInteger(cost))) {
+          throw new RangeError(`MessageModel.cpuCost: must be an integer number of µs >= 0, got ${cost}`);
+        }
+        if (this.cpu.length[dst]! >= this.queueCapacity) {
+          this.hitLimit('node-queue-capacity', `node ${dst}: CPU queue would exceed limits.nodeQueueCapacity = ${this.queueCapacity} at ${t} µs`);
+          pool.release(slot);
+          break;
+        }
+        this.cpu.enqueue(dst, slot, ready, cost);
+        this.startService(dst);
+        break;
+      }
+      case K_PROCESS: {
+        if (pool.epoch[slot] !== this.epoch[dst]) {
+          pool.release(slot);
+          outcome = O_STALE;
+          break;
+        }
+        const defer = this.cpu.takeDefer(dst);
+        const msg = pool.obj[slot] as M;
+        tag = this.model.typeTag(msg);
+        if (tracing) detail = this.model.describe(msg);
+        if (defer > 0) {
+          outcome = O_DEFERRED;
+          this.push(t + defer, K_PROCESS, dst, dst, this.nextSeq(dst), slot);
+          break;
+        }
+        const from = pool.from[slot]!;
+        pool.release(slot);
+        this.cpu.complete(dst);
+        this.nodes[dst]!.onMessage(from, msg);
+        if (this.crashed[dst] === 0) this.startService(dst);
+        break;
+      }
+      case K_TIMER: {
+        tag = pool.tag[slot]!;
+        if ((pool.flags[slot]! & FLAG_CANCELLED) !== 0) {
+          pool.release(slot);
+          outcome = O_CANCELLED;
+          break;
+        }
+        if (pool.epoch[slot] !== this.epoch[dst]) {
+          pool.release(slot);
+          outcome = O_STALE;
+          break;
+        }
+        const pausedUntil = this.cpu.pausedUntil[dst]!;
+        if (pausedUntil > t) {
+          outcome = O_DEFERRED;
+          this.push(pausedUntil, K_TIMER, dst, dst, this.nextSeq(dst), slot);
+          break;
+        }
+        pool.release(slot);
+        this.stats.timersFired[dst]!++;
+        this.nodes[dst]!.onTimer(tag);
+        break;
+      }
+      case K_CLIENT: {
+        const source = pool.from[slot]!;
+        if (this.crashed[dst] === 1) {
+          this.stats.clientDropped[dst]!++;
+          pool.release(slot);
+          outcome = O_DROPPED;
+          this.pull(source);
+          break;
+        }
+        const pausedUntil = this.cpu.pausedUntil[dst]!;
+        if (pausedUntil > t) {
+          outcome = O_DEFERRED;
+          const s = this.clientSeq[dst]!;
+          this.clientSeq[dst] = s + 1;
+          this.push(pausedUntil, K_CLIENT, dst, RUN_SOURCE_ID, s, slot);
+          break;
+        }
+        const request = pool.obj[slot] as C;
+        pool.release(slot);
+        this.stats.clientRequests[dst]!++;
+        this.nodes[dst]!.onClient(request);
+        this.pull(source);
+        break;
+      }
+      case K_FAULT: {
+        const fault = pool.obj[slot] as Fault;
+        pool.release(slot);
+        if (tracing) detail = fault;
+        outcome = this.applyFault(fault);
+        break;
+      }
+      default:
+        throw new Error(`engine: unknown event kind ${kind}`);
+    }
+
+    this.hasher.mix(dst === RUN_SOURCE_ID ? this.nodeCount : dst, t, tie, seq, tag * 8 + outcome);
+    if (tracing) {
+      const rec = {
+        timeUs: t,
+        kind: KIND_NAMES[kind]!,
+        node: dst === RUN_SOURCE_ID ? -1 : dst,
+        from: src === RUN_SOURCE_ID ? -1 : src,
+        seq,
+        outcome: OUTCOME_NAMES[outcome]!,
+        tag,
+        detail,
+      };
+      this.trace!.record(rec);
+    }
+  }
+
+  private applyFault(f: Fault): number {
+    switch (f.kind) {
+      case 'crash': {
+        const n = f.node;
+        if (this.crashed[n] === 1) return O_IGNORED;
+        this.crashed[n] = 1;
+        this.epoch[n] = (this.epoch[n]! + 1) >>> 0;
+        this.cpu.reset(n, this.now, (s) => this.pool.release(s));
+        this.nodes[n]!.onCrash();
+        return O_OK;
+      }
+      case 'restart': {
+        const n = f.node;
+        if (this.crashed[n] === 0) return O_IGNORED;
+        this.crashed[n] = 0;
+        this.cpu.reset(n, this.now, (s) => this.pool.release(s));
+        this.nodes[n]!.onRestart();
+        return O_OK;
+      }
+      case 'pause':
+        if (this.crashed[f.node] === 1) return O_IGNORED;
+        this.cpu.pause(f.node, this.now, this.now + f.durationUs);
+        return O_OK;
+      case 'partition':
+        this.net.addGrudge(f.grudge);
+        return O_OK;
+      case 'heal':
+        this.net.heal();
+        return O_OK;
+      case 'set-loss':
+        this.net.setLoss(f.probability);
+        return O_OK;
+      case 'set-duplication':
+        this.net.setDuplication(f.probability);
+        return O_OK;
+      case 'add-delay':
+        this.net.setExtraDelay(f.extraUs, f.nodes);
+        return O_OK;
+      case 'set-bandwidth':
+        this.net.setBandwidth(f.node, f.uploadBitsPerSec, f.downloadBitsPerSec);
+        return O_OK;
+    }
+  }
+}
