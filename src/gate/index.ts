@@ -1,0 +1,5 @@
+/** The CI threshold gate: spec, classification, table, runner. */
+export * from './spec.js';
+export * from './classify.js';
+export * from './table.js';
+export * from './run.js';
