@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  analyticOverlay,
   binomialPmf,
   expectedPollsMultiPair,
   expectedPollsToFinalise,
@@ -125,5 +126,18 @@ describe('expected polls to finalise', () => {
         { alphaConfidence: 14, beta: 6 },
       ]),
     ).toThrow('conditions[1] must have alphaConfidence >= and beta <= those of conditions[0]');
+  });
+});
+
+describe('analyticOverlay', () => {
+  it('tabulates both forms per fraction (K=20, alpha=15, beta=20, 150 single-unit validators; scipy values)', () => {
+    const rows = analyticOverlay({ k: 20, alpha: 15, beta: 20, validators: 150, unitsPerValidator: 1, fractions: [0, 0.2, 0.33] });
+    expect(rows.map((r) => r.faultyValidators)).toEqual([0, 30, 50]);
+    expect(rows[0]).toMatchObject({ pollSuccessBinomial: 1, expectedPollsBinomial: 20, expectedPollsWithoutReplacement: 20 });
+    expect(rows[1]?.pollSuccessWithoutReplacement).toBeCloseTo(0.8187367175356831, 12);
+    expect(rows[1]?.expectedPollsBinomial).toBeCloseTo(393.76965814875297, 6);
+    expect(rows[1]?.expectedPollsWithoutReplacement).toBeCloseTo(295.6483792912742, 6);
+    expect(rows[2]?.pollSuccessWithoutReplacement).toBeCloseTo(0.2813711544095411, 12);
+    expect((rows[2]?.expectedPollsWithoutReplacement ?? 0) / 143848025885.1168).toBeCloseTo(1, 9);
   });
 });

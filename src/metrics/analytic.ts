@@ -262,3 +262,49 @@ export function expectedPollsMultiPair(pmf: Float64Array, conditions: readonly T
   const [a0, b0] = solve(Array.from({ length: m }, () => 0));
   return b0 >= 1 ? Number.POSITIVE_INFINITY : a0 / (1 - b0);
 }
+
+export interface OverlayRow {
+  /** Faulty fraction asked for. */
+  fraction: number;
+  /** Faulty validators used by the without-replacement form, round(fraction · validators). */
+  faultyValidators: number;
+  pollSuccessBinomial: number;
+  pollSuccessWithoutReplacement: number;
+  expectedPollsBinomial: number;
+  expectedPollsWithoutReplacement: number;
+}
+
+/**
+ * One row per fraction, for plotting theory against measured poll success
+ * and polls per decision: the binomial form and the validator-level
+ * without-replacement form (n validators of m stake units each).
+ */
+export function analyticOverlay(opts: {
+  k: number;
+  alpha: number;
+  beta: number;
+  validators: number;
+  unitsPerValidator: number;
+  fractions: readonly number[];
+}): OverlayRow[] {
+  if (opts.fractions.length > 10_000) throw new RangeError(`overlay: at most 10,000 fractions, got ${opts.fractions.length}`);
+  return opts.fractions.map((fraction) => {
+    const faultyValidators = Math.round(fraction * opts.validators);
+    const pb = pollSuccessBinomial({ k: opts.k, alpha: opts.alpha, faultyFraction: fraction });
+    const ph = pollSuccessValidators({
+      k: opts.k,
+      alpha: opts.alpha,
+      validators: opts.validators,
+      faulty: faultyValidators,
+      unitsPerValidator: opts.unitsPerValidator,
+    });
+    return {
+      fraction,
+      faultyValidators,
+      pollSuccessBinomial: pb,
+      pollSuccessWithoutReplacement: ph,
+      expectedPollsBinomial: expectedPollsToFinalise(pb, opts.beta),
+      expectedPollsWithoutReplacement: expectedPollsToFinalise(ph, opts.beta),
+    };
+  });
+}
