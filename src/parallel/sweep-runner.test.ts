@@ -52,15 +52,32 @@ describe('runSweep', () => {
     expect(sweepExitCode(result, null)).toBe(1);
   });
 
-  it('records a task that outlives taskTimeoutMs as a timeout', async () => {
-    const outDir = tempDir('timeout');
-    const tasks = fixtureTasks(2, (i) => (i === 0 ? { 'fixture.mode': 'hang' } : {}));
-    const result = await runSweep({ tasks, ...worker, outDir, workers: 2, taskTimeoutMs: 300 });
-    expect(result.failures.map((f) => [f.id, f.kind])).toEqual([
+  it('records a task past taskTimeoutMs as a timeout and one past workerHeapMb as out-of-memory', async () => {
+    const timedOut = await runSweep({
+      tasks: fixtureTasks(2, (i) => (i === 0 ? { 'fixture.mode': 'hang' } : {})),
+      ...worker,
+      outDir: tempDir('timeout'),
+      workers: 2,
+      taskTimeoutMs: 300,
+    });
+    expect(timedOut.failures.map((f) => [f.id, f.kind])).toEqual([
       ['p0.s1', 'timeout'],
       ['p0.s2', 'timeout'],
     ]);
-    expect(result.done).toBe(2);
+    expect(timedOut.failures[0]?.message).toBe('task ran longer than taskTimeoutMs=300; its worker was terminated');
+    expect(timedOut.done).toBe(2);
+    const oom = await runSweep({
+      tasks: fixtureTasks(2, (i) => (i === 1 ? { 'fixture.mode': 'oom' } : {})),
+      ...worker,
+      outDir: tempDir('oom'),
+      workers: 2,
+      workerHeapMb: 32,
+    });
+    expect(oom.failures.map((f) => [f.id, f.kind])).toEqual([
+      ['p1.s1', 'out-of-memory'],
+      ['p1.s2', 'out-of-memory'],
+    ]);
+    expect(oom.done).toBe(2);
   });
 
   it('resume skips finished tasks, retries failed ones, and ends with the bytes of a clean sweep', async () => {

@@ -211,6 +211,12 @@ export async function runSweep<P extends JsonValue>(options: RunSweepOptions<P>)
       maxThreads: Math.min(workers, todo.length),
       ...(options.workerHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb } }),
     });
+    // Piscina emits 'error' for a worker that dies with no task attached. Seen when a
+    // worker being terminated for its timeout hits its heap limit first (a race, so
+    // not in the tests): the task is already settled and the pool replaces the
+    // worker, but without a listener the event is an uncaught exception that would
+    // kill the whole sweep.
+    pool.on('error', () => {});
     try {
       // At most `workers` tasks in flight, dispatched in sweep order: a stop leaves
       // a short, predictable tail of pending tasks and nothing queued.

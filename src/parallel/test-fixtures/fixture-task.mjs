@@ -2,7 +2,7 @@
 // place of the simulator, so sweep mechanics can be tested in milliseconds.
 // It reads its behaviour from the task's overrides:
 //   fixture.delayMs  wait this long before answering (so a sweep can be killed mid-way)
-//   fixture.mode     'ok' (default) | 'throw' | 'exit' (process.exit inside the worker) | 'hang'
+//   fixture.mode     'ok' (default) | 'throw' | 'exit' (process.exit inside the worker) | 'hang' | 'oom'
 //   fixture.failIfExists  throw while this file exists (a failure that a later resume can fix)
 
 import { existsSync } from 'node:fs';
@@ -19,6 +19,10 @@ export async function runFixtureTask(task) {
   if (mode === 'throw') throw new Error(`fixture task ${task.id} throws on purpose`);
   if (mode === 'exit') process.exit(3);
   if (mode === 'hang') await sleep(60_000);
+  if (mode === 'oom') {
+    const hoard = [];
+    for (;;) hoard.push(new Array(100_000).fill({ n: hoard.length }));
+  }
   // FNV-1a over id and seed: a value that only depends on the task.
   let h = 0x811c9dc5;
   for (const ch of `${task.id}/${task.seed}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
