@@ -116,7 +116,7 @@ describe('voteCounts', () => {
       parentOf,
       false,
     );
-    expect(r.counts.slice().sort((x, y) => x - y)).toEqual([1, 2, 3, 4]); // C, B, A, G
+    expect(r.counts.toSorted((x, y) => x - y)).toEqual([1, 2, 3, 4]); // C, B, A, G
     expect(r.maxTransitive).toBe(3); // A; G (root) is excluded
   });
 

@@ -33,7 +33,7 @@ describe('SnowmanNode answering queries', () => {
     expect(node.numProcessing()).toBe(1);
     // The node issued b1 and polls everyone else about it with pull-queries.
     const queries = net.outbox.filter((s) => s.msg.kind === 'pull-query');
-    expect(queries.map((s) => s.to).sort()).toEqual([1, 2, 3, 4]);
+    expect(queries.map((s) => s.to).toSorted((a, b) => a - b)).toEqual([1, 2, 3, 4]);
     expect(queries.every((s) => s.msg.kind === 'pull-query' && s.msg.blockId === b1.id && s.msg.requestedHeight === 1)).toBe(true);
 
     net.inject(2, 0, { kind: 'pull-query', requestId: 8, blockId: b1.id, requestedHeight: 1 });
@@ -69,37 +69,37 @@ describe('SnowmanNode answering queries', () => {
   });
 });
 
-describe('SnowmanNode timeouts (AvalancheGo QueryFailed)', () => {
-  function firstPoll(acceptedReportedBy3: BlockId | undefined): PollOutcome {
-    const outcomes: PollOutcome[] = [];
-    const { net } = scripted({ onPollFinished: (o) => outcomes.push(o) });
-    const b1 = block(1, 1, GENESIS);
-    if (acceptedReportedBy3 !== undefined) {
-      // Node 3 tells us (in chits for an unrelated request) what it has accepted.
-      net.inject(3, 0, {
-        kind: 'chits',
-        requestId: 999,
-        preferredId: GENESIS.id,
-        preferredIdAtHeight: GENESIS.id,
-        acceptedId: acceptedReportedBy3,
-        acceptedHeight: acceptedReportedBy3 === GENESIS.id ? 0 : 1,
-      });
-    }
-    net.inject(1, 0, { kind: 'push-query', requestId: 1, block: b1, requestedHeight: 1 }, 5);
-    net.runUntil(10);
-    const q = net.outbox.find((s) => s.msg.kind === 'pull-query');
-    if (q?.msg.kind !== 'pull-query') throw new Error('no poll');
-    const rid = q.msg.requestId;
-    for (const from of [1, 2]) {
-      net.inject(from, 0, { kind: 'chits', requestId: rid, preferredId: b1.id, preferredIdAtHeight: b1.id, acceptedId: GENESIS.id, acceptedHeight: 0 });
-    }
-    net.runUntil(1_000_000);
-    expect(outcomes).toEqual([]); // self + 1 + 2 = 3 votes, 2 outstanding: not settled
-    net.runUntil(2_100_000); // query timeout is 2 s
-    expect(outcomes.length).toBeGreaterThan(0);
-    return outcomes[0]!;
+function firstPoll(acceptedReportedBy3: BlockId | undefined): PollOutcome {
+  const outcomes: PollOutcome[] = [];
+  const { net } = scripted({ onPollFinished: (o) => outcomes.push(o) });
+  const b1 = block(1, 1, GENESIS);
+  if (acceptedReportedBy3 !== undefined) {
+    // Node 3 tells us (in chits for an unrelated request) what it has accepted.
+    net.inject(3, 0, {
+      kind: 'chits',
+      requestId: 999,
+      preferredId: GENESIS.id,
+      preferredIdAtHeight: GENESIS.id,
+      acceptedId: acceptedReportedBy3,
+      acceptedHeight: acceptedReportedBy3 === GENESIS.id ? 0 : 1,
+    });
   }
+  net.inject(1, 0, { kind: 'push-query', requestId: 1, block: b1, requestedHeight: 1 }, 5);
+  net.runUntil(10);
+  const q = net.outbox.find((s) => s.msg.kind === 'pull-query');
+  if (q?.msg.kind !== 'pull-query') throw new Error('no poll');
+  const rid = q.msg.requestId;
+  for (const from of [1, 2]) {
+    net.inject(from, 0, { kind: 'chits', requestId: rid, preferredId: b1.id, preferredIdAtHeight: b1.id, acceptedId: GENESIS.id, acceptedHeight: 0 });
+  }
+  net.runUntil(1_000_000);
+  expect(outcomes).toEqual([]); // self + 1 + 2 = 3 votes, 2 outstanding: not settled
+  net.runUntil(2_100_000); // query timeout is 2 s
+  expect(outcomes.length).toBeGreaterThan(0);
+  return outcomes[0]!;
+}
 
+describe('SnowmanNode timeouts (AvalancheGo QueryFailed)', () => {
   it('counts a silent validator as voting for its last accepted block when that block is processing here', () => {
     const b1 = block(1, 1, GENESIS);
     const o = firstPoll(b1.id);
