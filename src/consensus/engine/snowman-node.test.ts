@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Micros, NodeId } from '../host.js';
 import { txIdOf, type Block, type BlockId } from '../snowman/block.js';
+import { HonestBehaviour, type Behaviour, type Proposal, type ProposalContext, type QueryAnswer } from './behaviour.js';
 import { FakeNetwork } from './fake-network.testkit.js';
 import type { Message } from './messages.js';
 import { GENESIS, block, sharedConfig } from './node-fixture.testkit.js';
@@ -129,7 +130,12 @@ interface NetRun {
 }
 
 /** Ten honest nodes, stake 100 each, default parameters (K = 20 over 1,000 stake units). */
-function runNetwork(seed: number, untilUs: Micros, crash?: { node: NodeId; at: Micros; back: Micros }): NetRun {
+function runNetwork(
+  seed: number,
+  untilUs: Micros,
+  crash?: { node: NodeId; at: Micros; back: Micros },
+  behaviourOf: (id: NodeId) => Behaviour | undefined = () => undefined,
+): NetRun {
   const n = 10;
   const shared = sharedConfig(Array.from({ length: n }, () => 100), {}, { minBlockDelayUs: 200_000, maxBlockTxs: 50 }, seed, 500_000);
   // Deterministic per-pair one-way latency between 10 and 60 ms.
@@ -155,7 +161,8 @@ function runNetwork(seed: number, untilUs: Micros, crash?: { node: NodeId; at: M
   };
   const nodes: SnowmanNode[] = [];
   for (let i = 0; i < n; i++) {
-    const node = new SnowmanNode(net.hosts[i]!, { ...shared, observer });
+    const behaviour = behaviourOf(i);
+    const node = new SnowmanNode(net.hosts[i]!, behaviour === undefined ? { ...shared, observer } : { ...shared, observer, behaviour });
     nodes.push(node);
     net.attach(i, node);
   }
@@ -214,5 +221,53 @@ describe('a 10-node honest network', () => {
     const longest = r.chains.reduce((a, b) => (b.length > a.length ? b : a));
     for (const c of r.chains) expect(c).toEqual(longest.slice(0, c.length));
     expect(r.chains[3]!.length).toBeGreaterThanOrEqual(longest.length - 2);
+  });
+});
+
+class Silent extends HonestBehaviour {
+  override readonly name = 'silent';
+  override answerQuery(): QueryAnswer {
+    return { kind: 'silent' };
+  }
+}
+
+/** Proposes two conflicting children of its preference, each to half of the validators. */
+class Equivocator extends HonestBehaviour {
+  override readonly name = 'equivocator';
+  override propose(ctx: ProposalContext): Proposal {
+    const a = ctx.buildBlock(ctx.parent, ctx.txs);
+    const b = ctx.buildBlock(ctx.parent, ctx.txs.slice(1));
+    const n = ctx.view.validators.size;
+    const half = Array.from({ length: n }, (_, i) => i).filter((i) => i !== ctx.view.id);
+    return {
+      kind: 'custom',
+      pushes: [
+        { block: a, to: half.filter((i) => i % 2 === 0) },
+        { block: b, to: half.filter((i) => i % 2 === 1) },
+      ],
+    };
+  }
+}
+
+describe('behaviour seam', () => {
+  it('one silent validator of ten (10% stake) lowers the poll success rate but not safety or progress', () => {
+    // P[a poll gets >= 15 of 20 slots from honest stake] ~ P[Binomial(20, 0.1) <= 5] = 0.989;
+    // with 20% silent it is ~0.80 and 20 consecutive successes become rare (liveness degrades).
+    const honest = runNetwork(42, 8_000_000);
+    const r = runNetwork(42, 8_000_000, undefined, (id) => (id === 1 ? new Silent() : undefined));
+    if (process.env['ENGINE_DEBUG']) console.log(JSON.stringify({ silentHeights: r.chains.map((c) => c.length - 1), ok: r.pollsOk / r.polls }));
+    const longest = r.chains.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const c of r.chains) expect(c).toEqual(longest.slice(0, c.length));
+    expect(longest.length - 1).toBeGreaterThanOrEqual(10);
+    // With K = 20 over 10 equal validators, a poll loses every slot of a silent one.
+    expect(r.pollsOk / r.polls).toBeLessThan(honest.pollsOk / honest.polls);
+  });
+
+  it('an equivocating proposer does not break safety among the others', () => {
+    const r = runNetwork(11, 10_000_000, undefined, (id) => (id === 0 ? new Equivocator() : undefined));
+    const longest = r.chains.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const c of r.chains) expect(c).toEqual(longest.slice(0, c.length));
+    expect(longest.length - 1).toBeGreaterThanOrEqual(10);
+    if (process.env['ENGINE_DEBUG']) console.log(JSON.stringify({ heights: r.chains.map((c) => c.length - 1), accepts: r.accepts }));
   });
 });
