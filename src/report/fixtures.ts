@@ -24,7 +24,7 @@ export function fixtureSummary(k: FixtureKnobs = {}): RunSummary {
   const capacity = 40_000 / Math.log(nodes);
   const live = f < 0.25;
   const tps = live ? Math.min(offered, capacity) * (1 - f) / jitter : offered * 0.02;
-  const p50 = (20 + 9 * Math.log(nodes)) * jitter * (1 + 2 * f);
+  const p50 = (10 + 5 * Math.log(nodes)) * jitter * (1 + 2 * f);
   const duration = 60;
   const throughput = Array.from({ length: duration }, (_, t) => ({
     tSeconds: t,

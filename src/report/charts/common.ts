@@ -1,0 +1,52 @@
+/** What every chart shares: size, font, a chart description for the report. */
+import type { TopLevelSpec } from 'vega-lite';
+import type { RunSummary } from '../../metrics/summary.js';
+import type { PointSummary } from '../aggregate.js';
+
+export interface ChartInput {
+  runs: readonly RunSummary[];
+  points: readonly PointSummary[];
+}
+
+export interface Chart {
+  /** File-name stem: plots/<name>.svg. */
+  name: string;
+  title: string;
+  /** One sentence under the chart: what it shows. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+export const WIDTH = 520;
+export const HEIGHT = 300;
+/** Most series one chart draws; more would be unreadable. */
+export const MAX_SERIES = 8;
+
+export const CONFIG = {
+  font: 'DejaVu Sans',
+  background: 'white',
+  view: { stroke: '#ddd' },
+  axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#eee' },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320 },
+  title: { fontSize: 14, anchor: 'start' as const, subtitleFontSize: 11, subtitleColor: '#555' },
+};
+
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** A label for a sweep point's values other than node count (e.g. `k=20 rate=100`). */
+export function seriesLabel(point: RunSummary['point'], omit: readonly string[] = ['nodes.count']): string {
+  const parts = Object.entries(point)
+    .filter(([k]) => !omit.includes(k))
+    .map(([k, v]) => `${k.split('.').pop() ?? k}=${String(v)}`);
+  return parts.length === 0 ? 'all' : parts.join(' ');
+}
+
+export const round = (x: number, digits = 4): number => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : 0);
+
+/** Points and runs with no Byzantine nodes and no faults: what scaling charts and verdicts compare. */
+export function isClean(p: { byzantineFraction: number; faulted: boolean }): boolean {
+  return p.byzantineFraction === 0 && !p.faulted;
+}
+export function isCleanRun(r: RunSummary): boolean {
+  return (r.byzantine?.fraction ?? 0) === 0 && r.faultWindows.length === 0;
+}

@@ -1,0 +1,103 @@
+/**
+ * The report page: one self-contained HTML file (inline CSS and SVG, no
+ * script, no network; a CSP forbids any fetch) that works from file://.
+ */
+import type { RunSummary } from '../metrics/summary.js';
+import type { PointSummary } from './aggregate.js';
+import type { MeanCi } from './stats.js';
+import type { VerdictRow } from './verdict.js';
+
+export interface RenderedChart {
+  name: string;
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+}
+
+const fmt = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const ci = (m: MeanCi, digits = 1): string => (m.n > 1 ? `${fmt(m.mean, digits)} <span class="ci">±${fmt((m.hi - m.lo) / 2, digits)}</span>` : fmt(m.mean, digits));
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+const pointText = (p: RunSummary['point']): string => Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(', ') || '–';
+
+function verdictTable(rows: readonly VerdictRow[]): string {
+  const body = rows
+    .map((r) => `<tr class="v-${r.verdict.replace(' ', '-')}"><td>${r.target.nodes.toLocaleString('en-US')}</td><td>≥ ${r.target.minTps.toLocaleString('en-US')} TPS, p95 ≤ ${r.target.maxP95Ms} ms</td><td>${fmt(r.tps)}</td><td>${fmt(r.p95Ms)}</td><td>${fmt(r.offeredTps, 0)}</td><td>${r.runs}</td><td class="verdict">${r.verdict}</td><td>${escapeHtml(r.note)}</td></tr>`)
+    .join('\n');
+  return `<table class="verdicts"><thead><tr><th>nodes</th><th>target</th><th>TPS</th><th>p95 ms</th><th>offered TPS</th><th>runs</th><th>verdict</th><th>note</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function pointsTable(points: readonly PointSummary[]): string {
+  const body = points
+    .map((p) => `<tr><td>${escapeHtml(p.scenario)}</td><td>${escapeHtml(pointText(p.point))}</td><td>${p.nodes.toLocaleString('en-US')}</td><td>${p.seeds.length}</td><td>${fmt(p.offeredTps.mean, 0)}</td><td>${ci(p.tps)}</td><td>${fmt(p.p50.mean)}</td><td>${ci(p.p95)}</td><td>${fmt(p.p99.mean)}</td><td>${pct(p.pollSuccessRate.mean)}</td><td>${pct(p.cpuUtilisation.mean)}</td><td>${pct(p.byzantineFraction)}</td><td>${p.safetyViolations}</td><td>${pct(p.liveShare)}</td><td>${p.checksFailed}</td><td>${p.incomplete}</td></tr>`)
+    .join('\n');
+  return `<table><thead><tr><th>scenario</th><th>point</th><th>nodes</th><th>seeds</th><th>offered TPS</th><th>TPS (±95% CI)</th><th>p50 ms</th><th>p95 ms (±95% CI)</th><th>p99 ms</th><th>poll success</th><th>CPU</th><th>Byzantine</th><th>safety violations</th><th>live runs</th><th>failed checks</th><th>incomplete</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** Failed checks and incomplete runs, each with the command that reproduces it. */
+function failuresTable(runs: readonly RunSummary[], limit = 50): string {
+  const bad = runs.filter((r) => r.outcome.kind !== 'completed' || r.checks.some((c) => !c.ok) || r.safety.violations > 0);
+  if (bad.length === 0) return '<p>Every run completed, held safety, and passed its checks.</p>';
+  const body = bad
+    .slice(0, limit)
+    .map((r) => {
+      const what = [
+        ...(r.outcome.kind === 'limit' ? [`hit ${r.outcome.limit}: ${r.outcome.detail}`] : r.outcome.kind === 'error' ? [`error: ${r.outcome.message}`] : []),
+        ...(r.safety.violations > 0 ? [`${r.safety.violations} safety violation(s)`] : []),
+        ...r.checks.filter((c) => !c.ok).map((c) => `${c.expr} (was ${c.value === null ? 'missing' : fmt(c.value, 3)})`),
+      ].join('; ');
+      return `<tr><td>${escapeHtml(pointText(r.point))}</td><td>${r.seed}</td><td>${escapeHtml(what)}</td><td><code>${escapeHtml(r.repro)}</code></td></tr>`;
+    })
+    .join('\n');
+  const more = bad.length > limit ? `<p>… and ${bad.length - limit} more in runs.csv.</p>` : '';
+  return `<table><thead><tr><th>point</th><th>seed</th><th>what failed</th><th>reproduce with</th></tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
+}
+
+const CSS = `
+body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#222;line-height:1.4}
+h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+.meta{color:#555;font-size:.9rem} table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0;width:100%}
+th,td{border:1px solid #ddd;padding:.25rem .45rem;text-align:right;vertical-align:top} th{background:#f4f4f4}
+td:first-child,th:first-child{text-align:left} td code{font-size:.8rem;white-space:pre-wrap;word-break:break-all}
+.ci{color:#777;font-size:.8em} .verdict{font-weight:bold;text-transform:uppercase}
+.v-pass .verdict{color:#1a7f37} .v-fail .verdict{color:#c62828} .v-inconclusive .verdict{color:#b26a00} .v-not-run .verdict{color:#777}
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem} figure{margin:0;border:1px solid #eee;padding:.5rem;background:#fff}
+figcaption{font-size:.85rem;color:#444;max-width:600px}
+`;
+
+export function reportHtml(input: {
+  title: string;
+  runs: readonly RunSummary[];
+  points: readonly PointSummary[];
+  verdicts: readonly VerdictRow[];
+  charts: readonly RenderedChart[];
+}): string {
+  const scenarios = [...new Set(input.runs.map((r) => r.scenario))];
+  const charts = input.charts
+    .map((c) => `<figure class="chart" data-chart="${escapeHtml(c.name)}">\n${c.svg}\n<figcaption><b>${escapeHtml(c.title)}.</b> ${escapeHtml(c.caption)} <a href="plots/${escapeHtml(c.name)}.png">PNG</a> · <a href="plots/${escapeHtml(c.name)}.vl.json">Vega-Lite</a></figcaption></figure>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(input.title)}</title><style>${CSS}</style></head>
+<body>
+<h1>${escapeHtml(input.title)}</h1>
+<p class="meta">${input.runs.length} run(s), ${input.points.length} sweep point(s); scenario(s): ${escapeHtml(scenarios.join(', '))}. Simulated with avsim; every run is reproducible from its seed (see runs.csv, column repro).</p>
+<h2>Verdict against the specification's targets</h2>
+${verdictTable(input.verdicts)}
+<p class="meta">Only honest points (Byzantine fraction 0) count. "Inconclusive" means the runs offered less load than the target asks for.</p>
+<h2>Plots</h2>
+<div class="charts">
+${charts}
+</div>
+<h2>Sweep points</h2>
+${pointsTable(input.points)}
+<h2>Failures</h2>
+${failuresTable(input.runs)}
+</body></html>
+`;
+}
