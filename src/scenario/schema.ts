@@ -286,7 +286,8 @@ export const ScenarioShape = z.strictObject({
   measurement: MeasurementSchema.prefault({}),
 });
 
-export const ScenarioSchema = ScenarioShape.superRefine(crossFieldRules);
+/** Cross-field rules run only once every field has a valid shape (else they would compare nonsense such as k = -2). */
+export const ScenarioSchema = ScenarioShape.superRefine(crossFieldRules, { when: (payload) => payload.issues.length === 0 });
 
 /** A validated scenario: every default filled in, every duration in integer microseconds. */
 export type Scenario = z.output<typeof ScenarioShape>;

@@ -1,0 +1,85 @@
+/**
+ * `avsim run FILE`: runs the scenario (no sweep: the base scenario with any
+ * `--set` overrides) once per seed, evaluates its checks, prints a summary
+ * (or one JSON summary per run with --json) and writes results with --out.
+ */
+import type { RunSummary } from '../../metrics/summary.js';
+import { evaluateChecks } from '../../metrics/checks.js';
+import { runScenario, type RunScenarioOptions } from '../../runner/run-scenario.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { expandSweep, pointId, type SweepPoint } from '../../scenario/sweep.js';
+import { runId, writeRunFile, writeTables } from '../../report/results.js';
+import { shellQuote } from '../../parallel/scenario-tasks.js';
+import { parseNodeList, parseSeed, parseWindow } from '../args.js';
+import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
+import { createRunProgress, progressWanted } from '../progress.js';
+
+export interface RunFlags {
+  seed?: string;
+  set?: string[];
+  out?: string;
+  json?: boolean;
+  trace?: string;
+  traceNodes?: string;
+  traceWindow?: string;
+  progress?: boolean;
+}
+
+function repro(file: string, seed: number, sets: readonly string[]): string {
+  return ['avsim', 'run', shellQuote(file), '--seed', String(seed), ...sets.flatMap((s) => ['--set', shellQuote(s)])].join(' ');
+}
+
+function humanLine(s: RunSummary): string {
+  const checks = s.checks.length === 0 ? '' : ` | checks ${s.checks.filter((c) => c.ok).length}/${s.checks.length} ok`;
+  const outcome = s.outcome.kind === 'completed' ? '' : ` | ${s.outcome.kind === 'limit' ? `LIMIT ${s.outcome.limit}` : 'ERROR'}`;
+  return `${s.scenario} seed ${s.seed}: ${s.nodes} nodes | ${s.tps.toFixed(1)} TPS | p50/p95/p99 ${s.latencyMs.p50.toFixed(1)}/${s.latencyMs.p95.toFixed(1)}/${s.latencyMs.p99.toFixed(1)} ms | safety violations ${s.safety.violations} | ${s.events.toLocaleString('en-US')} events in ${s.wallSeconds.toFixed(1)} s | trace ${s.traceHash}${checks}${outcome}`;
+}
+
+export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  const sets = flags.set ?? [];
+  // Parse every flag before loading, so bad flags fail fast.
+  const seedFlag = flags.seed === undefined ? undefined : parseSeed(flags.seed);
+  const traceNodes = flags.traceNodes === undefined ? undefined : parseNodeList(flags.traceNodes);
+  const window = flags.traceWindow === undefined ? {} : parseWindow(flags.traceWindow);
+  const { scenario } = loadScenarioFile(file, { sets });
+  const sweepPoints = expandSweep(scenario).length;
+  if (sweepPoints > 1) {
+    process.stderr.write(`note: ${file} has ${sweepPoints} sweep points; run executes the base scenario (use avsim sweep, or --set to pick a point)\n`);
+  }
+  const runnable = { ...scenario, sweep: {} };
+  const overrides = Object.fromEntries(sets.map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]));
+  const point: SweepPoint = { id: pointId(overrides), overrides, values: { ...overrides } };
+  const seeds = seedFlag === undefined ? scenario.seeds : [seedFlag];
+  const showProgress = progressWanted(flags.progress);
+  const summaries: RunSummary[] = [];
+  let failed = false;
+  for (const seed of seeds) {
+    const bar = showProgress ? createRunProgress(`${scenario.name} seed ${seed}`) : undefined;
+    const options: RunScenarioOptions = {
+      seed,
+      point,
+      repro: repro(file, seed, sets),
+      ...(bar === undefined ? {} : { onProgress: bar.update }),
+      ...(flags.trace === undefined
+        ? {}
+        : { trace: { file: seeds.length > 1 ? `${flags.trace}.s${seed}` : flags.trace, ...(traceNodes === undefined ? {} : { nodes: traceNodes }), ...window } }),
+    };
+    let summary: RunSummary;
+    try {
+      summary = await runScenario(runnable, options);
+    } finally {
+      bar?.stop();
+    }
+    // Checks come from the scenario file; evaluating here keeps them authoritative.
+    summary = { ...summary, checks: evaluateChecks(scenario.checks, summary) };
+    summaries.push(summary);
+    if (summary.outcome.kind !== 'completed' || summary.checks.some((c) => !c.ok)) {
+      failed = true;
+      process.stderr.write(`FAILED ${scenario.name} seed ${seed}: ${[...(summary.outcome.kind === 'completed' ? [] : [summary.outcome.kind === 'limit' ? `hit ${summary.outcome.limit}` : summary.outcome.message]), ...summary.checks.filter((c) => !c.ok).map((c) => `${c.expr} (was ${c.value ?? 'missing'})`)].join('; ')}\n  repro: ${summary.repro}\n`);
+    }
+    process.stdout.write(flags.json === true ? `${JSON.stringify(summary)}\n` : `${humanLine(summary)}\n`);
+    if (flags.out !== undefined) writeRunFile(flags.out, runId(point.id, seed), summary);
+  }
+  if (flags.out !== undefined) writeTables(flags.out, summaries);
+  return failed ? EXIT_CHECK_FAILED : EXIT_OK;
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+/**
+ * The `avsim` command. Every error ends as one line on stderr and an exit
+ * code (2 bad input, 1 failed check or run); AVSIM_DEBUG=1 prints the stack.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ScenarioError } from '../scenario/problems.js';
+import { scenarioJsonSchemaText } from '../scenario/json-schema.js';
+import { parseWorkers } from './args.js';
+import { mergeCommand } from './commands/merge.js';
+import { notWired } from './commands/pending.js';
+import { reportCommand } from './commands/report.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT_BAD_INPUT, NotWiredError, UsageError } from './errors.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Set by an action; commander's own parse result carries no exit code. */
+let exitCode = 0;
+
+function buildProgram(): Command {
+  const program = new Command('avsim')
+    .description('Deterministic discrete-event simulator of Avalanche-family consensus')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + '\n') });
+
+  program
+    .command('validate')
+    .description('validate a scenario file and list every problem (exit 2 when invalid)')
+    .argument('<file>', 'scenario YAML file')
+    .option('--set <path=value>', 'override a field, e.g. nodes.count=500 (repeatable)', collect)
+    .action((file: string, opts: { set?: string[] }) => {
+      exitCode = validateCommand(file, opts);
+    });
+
+  program
+    .command('run')
+    .description('run a scenario once per seed; exit 1 when a check fails, 2 for bad input')
+    .argument('<file>', 'scenario YAML file')
+    .option('--seed <n>', 'run only this seed')
+    .option('--set <path=value>', 'override a field, e.g. nodes.count=500 (repeatable)', collect)
+    .option('--out <dir>', 'write runs/<id>.json, runs.csv, points.csv, throughput.csv here')
+    .option('--json', 'print one JSON summary per run on stdout')
+    .option('--trace <file>', 'write the event trace to this file')
+    .option('--trace-nodes <ids>', 'trace only these nodes, e.g. 1,2')
+    .option('--trace-window <from..to>', 'trace only this simulated-time window, e.g. 10s..20s')
+    .addOption(new Option('--progress', 'show the progress bar even when stderr is not a terminal'))
+    .addOption(new Option('--no-progress', 'never show the progress bar'))
+    .action(async (file: string, opts: Parameters<typeof runCommand>[1]) => {
+      exitCode = await runCommand(file, opts);
+    });
+
+  program
+    .command('sweep')
+    .description('run every sweep point x seed of a scenario on worker threads')
+    .argument('<file>', 'scenario YAML file')
+    .option('--workers <n>', 'worker threads (default: cores)')
+    .option('--out <dir>', 'output directory')
+    .option('--resume', 'continue the sweep already in --out')
+    .option('--shard <i/n>', 'run only shard i of n (for several machines; combine with avsim merge)')
+    .option('--set <path=value>', 'override a field (repeatable)', collect)
+    .action((_file: string, opts: { workers?: string }) => {
+      if (opts.workers !== undefined) parseWorkers(opts.workers);
+      notWired('sweep', 'src/parallel runSweepCommand + a scenario worker; the lead wires it with the runner');
+    });
+
+  program
+    .command('merge')
+    .description('merge the shard directories of one sweep into one directory')
+    .argument('<out>', 'output directory')
+    .argument('<shards...>', 'shard directories')
+    .action(async (out: string, dirs: string[]) => {
+      exitCode = await mergeCommand(out, dirs);
+    });
+
+  program
+    .command('report')
+    .description('write tables, plots (SVG, PNG, Vega-Lite) and report.html for a results directory')
+    .argument('<dir>', 'results directory (holding runs/*.json)')
+    .option('--no-png', 'skip PNG rendering')
+    .option('--title <text>', 'report title')
+    .action(async (dir: string, opts: { png?: boolean; title?: string }) => {
+      exitCode = await reportCommand(dir, opts);
+    });
+
+  program
+    .command('check')
+    .description('the safety-threshold regression gate (exit non-zero on regression)')
+    .argument('<file>', 'gate specification')
+    .action(() => notWired('check', 'src/gate'));
+
+  program
+    .command('schema')
+    .description('print the scenario JSON Schema (experiments/scenario.schema.json)')
+    .action(() => {
+      process.stdout.write(scenarioJsonSchemaText());
+    });
+
+  return program;
+}
+
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0] ?? text;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  exitCode = 0;
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; commander already printed its one-line error.
+      return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    if (e instanceof ScenarioError) {
+      process.stderr.write(`${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof UsageError || e instanceof NotWiredError) {
+      process.stderr.write(`avsim: ${oneLine(e)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`avsim: ${oneLine(e)}${process.env.AVSIM_DEBUG === '1' ? '' : ' (AVSIM_DEBUG=1 for the stack)'}\n`);
+    if (process.env.AVSIM_DEBUG === '1' && e instanceof Error && e.stack !== undefined) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
