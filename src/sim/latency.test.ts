@@ -34,7 +34,9 @@ function maxOf(xs: Float64Array): number {
 }
 
 function quantile(xs: Float64Array, q: number): number {
-  const sorted = Float64Array.from(xs).sort();
+  // A fresh copy, sorted in place (typed-array sort is numeric).
+  const sorted = Float64Array.from(xs);
+  sorted.sort();
   return sorted[Math.floor(q * (sorted.length - 1))]!;
 }
 
@@ -100,7 +102,7 @@ describe('latency profiles match their distributions (200k samples)', () => {
   it('places nodes by SimBlock 2019 region weights', () => {
     const n = 100_000;
     const s = new LatencySampler(simblock2019Profile(), n, createStream(5, -1, 'placement'));
-    const counts = new Array<number>(6).fill(0);
+    const counts = Array.from({ length: 6 }, () => 0);
     for (const r of s.regionOf) counts[r]!++;
     SIMBLOCK_REGION_DISTRIBUTION_2019.forEach((w, r) => {
       expect(Math.abs(counts[r]! / n - w)).toBeLessThan(0.005);
