@@ -89,7 +89,8 @@ const ProtocolSchema = z.strictObject({
 const JitterSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
   /** Pareto-distributed latency whose mean is the matrix entry (as SimBlock and JABS do). */
-  z.strictObject({ kind: z.literal('pareto'), shape: num({ min: 1, max: 100, minExclusive: true }).default(5) }),
+  /** SimBlock's Pareto jitter: mean m ms from the table, shape 0.2·m, scale m − 5 ms (every entry must be > 5 ms). */
+  z.strictObject({ kind: z.literal('pareto') }),
 ]);
 
 const RegionLatencySchema = z
@@ -151,24 +152,26 @@ const NetworkSchema = z.strictObject({
   messageOverheadBytes: int(0, 1_000_000).default(100),
 });
 
-/** CPU cost of handling one message of each kind on a node's single service queue. */
+/**
+ * CPU costs on a node's single service queue (see src/consensus/engine/messages.ts
+ * for the rationale of each default): every received message costs
+ * handlePerMessage + handlePerKib per KiB; verifying a block costs
+ * blockVerifyBase + per transaction blockVerifyPerTx (+ sigVerify when
+ * signatures are re-verified); building costs buildPerTx per transaction and
+ * one sigSign.
+ */
 const CpuSchema = z.strictObject({
-  costs: z
-    .strictObject({
-      pushQuery: duration.prefault('50us'),
-      pullQuery: duration.prefault('20us'),
-      chits: duration.prefault('20us'),
-      put: duration.prefault('30us'),
-      get: duration.prefault('10us'),
-      getAncestors: duration.prefault('20us'),
-      ancestors: duration.prefault('30us'),
-      submitTx: duration.prefault('10us'),
-    })
-    .prefault({}),
-  /** Verifying one transaction of a block (post-quantum: ML-DSA-65 verification). */
-  verifyPerTx: duration.prefault('150us'),
-  /** Building a block, per transaction included. */
-  buildPerTx: duration.prefault('5us'),
+  handlePerMessage: duration.prefault('20us'),
+  handlePerKib: duration.prefault('1us'),
+  blockVerifyBase: duration.prefault('200us'),
+  blockVerifyPerTx: duration.prefault('10us'),
+  /** One ML-DSA-65 signature verification (post-quantum). */
+  sigVerify: duration.prefault('110us'),
+  /** One ML-DSA-65 signature (the proposer signs each block). */
+  sigSign: duration.prefault('430us'),
+  buildPerTx: duration.prefault('2us'),
+  /** Re-verify every transaction signature when verifying a block (AvalancheGo VMs do). */
+  reverifyTxSignaturesInBlocks: z.boolean().default(true),
 });
 
 const rate = num({ min: 0, max: 1e7 });
@@ -190,15 +193,17 @@ const PhaseSchema = z.discriminatedUnion('kind', [
 
 const WorkloadSchema = z.strictObject({
   /** Size of one transaction (ML-DSA-65: 3,309-byte signature + 1,952-byte public key + body). */
-  txBytes: int(1, 10_000_000).default(5_400),
+  txBytes: int(1, 10_000_000).default(5_511),
   phases: z.array(PhaseSchema).min(1, { error: 'must list at least one phase' }).max(MAX_PHASES),
   /** Cycle the phases until the end of the run (soak tests with a daily pattern). */
   repeat: z.boolean().default(false),
 });
 
 const BlocksSchema = z.strictObject({
-  maxTxsPerBlock: int(1, 1_000_000).default(1_000),
-  minBlockDelay: duration.prefault('100ms'),
+  /** 350 transactions of 5.5 KB make a ~1.9 MB block, under AvalancheGo's 2 MiB message limit. */
+  maxTxsPerBlock: int(1, 1_000_000).default(350),
+  /** Also the proposer slot length: one stake-weighted proposer per slot. */
+  minBlockDelay: duration.prefault('250ms'),
 });
 
 const RepeatSchema = z.strictObject({
@@ -251,7 +256,7 @@ const LimitsSchema = z.strictObject({
   maxEvents: int(1, Number.MAX_SAFE_INTEGER).default(2_000_000_000),
   /** Simulated-time limit; absent = duration. */
   maxSimTime: positiveDuration.optional(),
-  maxPendingEvents: int(1, 1_000_000_000).default(50_000_000),
+  maxPendingEvents: int(1, 16_777_216).default(16_777_216),
   /** Messages a node's CPU queue holds before the run ends with a labelled failure. */
   nodeQueueCapacity: int(1, 100_000_000).default(1_000_000),
 });

@@ -65,6 +65,9 @@ export function validateFault(f: Fault, nodeCount: number): void {
     case 'heal':
       return;
     case 'set-loss':
+      checkProbability('probability', f.probability);
+      if (f.nodes !== undefined) checkNodes('nodes', f.nodes, nodeCount);
+      return;
     case 'set-duplication':
       checkProbability('probability', f.probability);
       return;

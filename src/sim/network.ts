@@ -91,6 +91,9 @@ export class Network {
   private readonly toMask: Uint32Array;
   private rulesUsed = 0;
   private lossP: number;
+  /** Per-node loss probability (messages from or to the node), set by set-loss faults with a node list. */
+  private readonly nodeLossP: Float64Array;
+  private anyNodeLoss = false;
   private dupP: number;
   private extraUs: number;
   private readonly nodeExtraUs: Float64Array;
@@ -118,6 +121,7 @@ export class Network {
     this.fromMask = new Uint32Array(nodeCount);
     this.toMask = new Uint32Array(nodeCount);
     this.nodeExtraUs = new Float64Array(nodeCount);
+    this.nodeLossP = new Float64Array(nodeCount);
     this.lossP = 0;
     this.dupP = 0;
     this.extraUs = 0;
@@ -126,9 +130,29 @@ export class Network {
     this.setExtraDelay(cfg.extraDelayUs ?? 0, undefined);
   }
 
-  setLoss(p: number): void {
+  /**
+   * Sets loss: with no node list, for every message; with a list, for messages
+   * sent by or to those nodes (the largest applicable probability wins).
+   */
+  setLoss(p: number, nodes?: readonly NodeId[]): void {
     checkProbability('lossProbability', p);
-    this.lossP = p;
+    if (nodes === undefined) {
+      this.lossP = p;
+    } else {
+      for (const n of nodes) {
+        checkNode('set-loss.nodes', n, this.nodeCount);
+        this.nodeLossP[n] = p;
+      }
+      this.anyNodeLoss = this.nodeLossP.some((x) => x > 0);
+    }
+  }
+
+  private lossOf(src: NodeId, dst: NodeId): number {
+    if (!this.anyNodeLoss) return this.lossP;
+    const a = this.nodeLossP[src]!;
+    const b = this.nodeLossP[dst]!;
+    const m = a > b ? a : b;
+    return m > this.lossP ? m : this.lossP;
   }
 
   setDuplication(p: number): void {
@@ -227,7 +251,8 @@ export class Network {
     const txEnd = start + transmissionUs(sizeBytes, this.uploadBps[src]!);
     this.uplinkFreeAt[src] = txEnd;
     if ((this.fromMask[src]! & this.toMask[dst]!) !== 0) return DROP_PARTITION;
-    if (this.lossP > 0 && rng.next() < this.lossP) return DROP_LOSS;
+    const loss = this.lossOf(src, dst);
+    if (loss > 0 && rng.next() < loss) return DROP_LOSS;
     return txEnd + this.latency.sample(src, dst, rng) + this.extraDelay(src, dst);
   }
 

@@ -563,7 +563,7 @@ export class Simulation<M, C> {
         this.net.heal();
         return O_OK;
       case 'set-loss':
-        this.net.setLoss(f.probability);
+        this.net.setLoss(f.probability, f.nodes);
         return O_OK;
       case 'set-duplication':
         this.net.setDuplication(f.probability);

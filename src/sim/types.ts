@@ -38,7 +38,8 @@ export type Fault =
   | { kind: 'partition'; grudge: Grudge }
   /** Removes every grudge. */
   | { kind: 'heal' }
-  | { kind: 'set-loss'; probability: number }
+  /** Loss probability for every message (no `nodes`) or for messages from/to `nodes`. */
+  | { kind: 'set-loss'; probability: number; nodes?: readonly NodeId[] }
   | { kind: 'set-duplication'; probability: number }
   /** Added latency for every message (no `nodes`) or for messages from/to `nodes`; 0 removes it. */
   | { kind: 'add-delay'; extraUs: Micros; nodes?: readonly NodeId[] }

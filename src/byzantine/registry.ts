@@ -1,0 +1,32 @@
+/**
+ * Byzantine strategies by name, as scenario files refer to them
+ * (`byzantine.strategy`). One file per strategy; add new ones here.
+ */
+import type { StrategyDefinition } from './strategy.js';
+import { silent } from './silent.js';
+
+const STRATEGIES: readonly StrategyDefinition[] = [silent];
+
+export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
+
+export function findStrategy(name: string): StrategyDefinition | undefined {
+  return STRATEGIES.find((s) => s.name === name);
+}
+
+/** The strategy or a one-line error naming the field and the known names. */
+export function strategyOrThrow(name: string, field = 'byzantine.strategy'): StrategyDefinition {
+  const s = findStrategy(name);
+  if (s === undefined) throw new RangeError(`${field}: unknown strategy "${name}"; known: ${STRATEGY_NAMES.join(', ')}`);
+  return s;
+}
+
+/** Checks a strategy's options; returns the first problem as `field: rule`, or undefined. */
+export function optionProblem(s: StrategyDefinition, options: Readonly<Record<string, unknown>>, field = 'byzantine.options'): string | undefined {
+  for (const key of Object.keys(options).toSorted()) {
+    if (!s.options.includes(key)) {
+      const known = s.options.length === 0 ? 'it takes none' : `known: ${s.options.join(', ')}`;
+      return `${field}.${key}: not an option of strategy ${s.name} (${known})`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,97 @@
+/** A finished simulation -> the RunSummary contract (src/metrics/summary.ts). */
+import { evaluateChecks } from '../metrics/checks.js';
+import { livenessSummary } from '../metrics/liveness.js';
+import type { RunOutcome, RunSummary } from '../metrics/summary.js';
+import { meanOfferedTps } from '../workload/arrivals.js';
+import type { FinishedRun } from './run-scenario.js';
+import { offeredTpsAt } from './workload.js';
+
+const round = (x: number, digits = 6) => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+export function summarise(run: FinishedRun): RunSummary {
+  const { scenario, result, collector: c } = run;
+  const n = scenario.nodes.count;
+  const endUs = result.endTimeUs;
+  const simSeconds = endUs / 1e6;
+  const honest = n - run.byzantine.length;
+
+  const outcome: RunOutcome =
+    result.outcome.kind === 'completed'
+      ? { kind: 'completed' }
+      : { kind: 'limit', limit: result.outcome.limit, detail: result.outcome.detail };
+
+  let sent = 0;
+  let bytes = 0;
+  let busy = 0;
+  let busyMax = 0;
+  let queueDelay = 0;
+  let processed = 0;
+  for (let i = 0; i < n; i++) {
+    sent += result.nodes.messagesSent[i] as number;
+    bytes += result.nodes.bytesSent[i] as number;
+    const b = result.nodes.cpuBusyUs[i] as number;
+    busy += b;
+    if (b > busyMax) busyMax = b;
+    queueDelay += result.nodes.queueDelayUsSum[i] as number;
+    processed += result.nodes.processed[i] as number;
+  }
+  const perNodePerSecond = (x: number) => (simSeconds > 0 ? x / n / simSeconds : 0);
+
+  const measuredSeconds = Math.max(0, endUs - scenario.measurement.warmup) / 1e6;
+  const bucketUs = scenario.measurement.throughputBucket;
+  const throughput = c.acceptedPerBucket.map((count, b) => ({
+    tSeconds: round((b * bucketUs) / 1e6, 3),
+    tps: round(count / (bucketUs / 1e6), 3),
+    offeredTps: round(offeredTpsAt(run.phases, b * bucketUs + bucketUs / 2), 3),
+  }));
+
+  const liveness = livenessSummary(c.liveness.finish(endUs));
+  const summary: RunSummary = {
+    scenario: scenario.name,
+    seed: run.seed,
+    nodes: n,
+    point: run.point?.values ?? {},
+    outcome,
+    traceHash: result.traceHash,
+    events: result.events,
+    simSeconds: round(simSeconds),
+    wallSeconds: round(run.wallSeconds, 3),
+    eventsPerSecond: round(run.wallSeconds > 0 ? result.events / run.wallSeconds : 0, 0),
+    simToWallRatio: round(run.wallSeconds > 0 ? simSeconds / run.wallSeconds : 0, 3),
+    offeredTps: round(meanOfferedTps(run.phases), 3),
+    tps: round(measuredSeconds > 0 ? c.acceptedTxsAfterWarmup / measuredSeconds : 0, 3),
+    acceptedTransactions: c.acceptedTxs,
+    acceptedBlocks: c.maxAcceptedHeight,
+    latencyMs: c.clientLatency.summaryMs(),
+    latencyCdf: c.clientLatency.cdfMs(100),
+    nodeLatencyMs: c.nodeLatency.summaryMs(),
+    pollSuccessRate: round(c.polls > 0 ? c.successfulPolls / c.polls : 0),
+    pollsPerDecision: round(c.honestBlockAcceptances > 0 ? c.polls / c.honestBlockAcceptances : 0, 3),
+    messagesPerNodePerSecond: round(perNodePerSecond(sent), 3),
+    bytesPerNodePerSecond: round(perNodePerSecond(bytes), 1),
+    cpuUtilisation: round(endUs > 0 ? busy / n / endUs : 0),
+    cpuUtilisationMax: round(endUs > 0 ? busyMax / endUs : 0),
+    cpuQueueDelayMs: round(processed > 0 ? queueDelay / processed / 1000 : 0),
+    memoryBytesPerNode: Math.round(run.memoryBytesPerNode),
+    recoveryMs:
+      run.faultPlan.windows.length === 0 || c.recoveredAtUs === undefined
+        ? null
+        : round((c.recoveredAtUs - Math.max(...run.faultPlan.windows.map((w) => w.endUs))) / 1000, 3),
+    throughput,
+    faultWindows: run.faultPlan.windows.map((w) => ({ kind: w.kind, startSeconds: w.startUs / 1e6, endSeconds: w.endUs / 1e6 })),
+    byzantine:
+      scenario.byzantine === undefined
+        ? null
+        : { strategy: scenario.byzantine.strategy, fraction: round(run.byzantineStakeFraction), nodes: run.byzantine.length },
+    safety: c.safety.summary(),
+    liveness,
+    checks: [],
+    repro: run.repro,
+  };
+  summary.checks = evaluateChecks(scenario.checks, summary);
+  void honest;
+  return summary;
+}
