@@ -163,7 +163,9 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
       const status = sim.runUntil(t);
       while (edge < windowEdges.length && (windowEdges[edge]?.t ?? Infinity) <= t) {
         const e = windowEdges[edge++];
-        if (e !== undefined) (e.start ? collector.liveness.faultStarted(e.t) : collector.liveness.faultHealed(e.t));
+        if (e === undefined) continue;
+        if (e.start) collector.liveness.faultStarted(e.t);
+        else collector.liveness.faultHealed(e.t);
       }
       options.onProgress?.({
         simMicros: sim.timeUs,

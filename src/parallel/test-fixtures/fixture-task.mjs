@@ -21,7 +21,7 @@ export async function runFixtureTask(task) {
   if (mode === 'hang') await sleep(60_000);
   if (mode === 'oom') {
     const hoard = [];
-    for (;;) hoard.push(new Array(100_000).fill({ n: hoard.length }));
+    for (;;) hoard.push(Array.from({ length: 100_000 }, () => ({ n: hoard.length })));
   }
   // FNV-1a over id and seed: a value that only depends on the task.
   let h = 0x811c9dc5;
