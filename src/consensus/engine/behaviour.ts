@@ -40,6 +40,8 @@ export type QueryAnswer = ChitsAnswer | { readonly kind: 'silent' };
 export interface QueryContext {
   readonly view: NodeView;
   readonly from: NodeId;
+  /** The block the asker asked about: the pushed block, or the pulled block id (issue #5: always-accept votes for it). */
+  readonly queried: BlockId;
   readonly requestedHeight: number;
   /** What an honest node would answer. */
   readonly honest: ChitsAnswer;

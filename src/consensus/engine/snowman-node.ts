@@ -161,11 +161,11 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     if (this.cfg.options.chargeHandlingCpu) this.host.chargeCpu(this.cfg.messageModel.cpuCostUs(msg));
     switch (msg.kind) {
       case 'push-query':
-        this.sendChits(from, msg.requestId, msg.requestedHeight);
+        this.sendChits(from, msg.requestId, msg.requestedHeight, msg.block.id);
         this.issueFrom(from, msg.block);
         break;
       case 'pull-query':
-        this.sendChits(from, msg.requestId, msg.requestedHeight);
+        this.sendChits(from, msg.requestId, msg.requestedHeight, msg.blockId);
         this.issueFromById(from, msg.blockId);
         break;
       case 'chits':
@@ -316,9 +316,9 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     return { kind: 'chits', preferredId: preference, preferredIdAtHeight: atHeight, acceptedId: la.id, acceptedHeight: la.height };
   }
 
-  private sendChits(to: NodeId, requestId: RequestId, requestedHeight: number): void {
+  private sendChits(to: NodeId, requestId: RequestId, requestedHeight: number, queried: BlockId): void {
     const honest = this.honestChits(requestedHeight);
-    const answer = this.behaviour.answerQuery({ view: this.view, from: to, requestedHeight, honest });
+    const answer = this.behaviour.answerQuery({ view: this.view, from: to, queried, requestedHeight, honest });
     if (answer.kind === 'silent') return;
     this.send(to, {
       kind: 'chits',
