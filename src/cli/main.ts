@@ -6,11 +6,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ScenarioError } from '../scenario/problems.js';
 import { scenarioJsonSchemaText } from '../scenario/json-schema.js';
-import { parseWorkers } from './args.js';
 import { mergeCommand } from './commands/merge.js';
 import { notWired } from './commands/pending.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand, type SweepFlags } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT_BAD_INPUT, NotWiredError, UsageError } from './errors.js';
 
@@ -55,16 +55,19 @@ function buildProgram(): Command {
 
   program
     .command('sweep')
-    .description('run every sweep point x seed of a scenario on worker threads')
+    .description('run every sweep point x seed of a scenario on worker threads, then write the results tables and report')
     .argument('<file>', 'scenario YAML file')
     .option('--workers <n>', 'worker threads (default: cores)')
-    .option('--out <dir>', 'output directory')
-    .option('--resume', 'continue the sweep already in --out')
+    .option('--out <dir>', 'output directory (default: results/<file name>)')
+    .option('--resume', 'continue the sweep already in --out (skip finished tasks)')
+    .option('--replace', 'run afresh into a new directory and swap it in for --out when the sweep finishes')
     .option('--shard <i/n>', 'run only shard i of n (for several machines; combine with avsim merge)')
     .option('--set <path=value>', 'override a field (repeatable)', collect)
-    .action((_file: string, opts: { workers?: string }) => {
-      if (opts.workers !== undefined) parseWorkers(opts.workers);
-      notWired('sweep', 'src/parallel runSweepCommand + a scenario worker; the lead wires it with the runner');
+    .option('--no-report', 'skip plots and report.html (results tables are still written)')
+    .option('--no-png', 'skip PNG rendering in the report')
+    .addOption(new Option('--no-progress', 'never show the progress bar'))
+    .action(async (file: string, opts: SweepFlags) => {
+      exitCode = await sweepCommand(file, opts);
     });
 
   program
