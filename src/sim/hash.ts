@@ -41,6 +41,13 @@ function hex(v: number): string {
   return fmix(v).toString(16).padStart(8, '0');
 }
 
+/** The raw state of a hasher's lanes (structured-clone friendly). */
+export interface TraceLanes {
+  a: Int32Array;
+  b: Int32Array;
+  count: Float64Array;
+}
+
 export class TraceHasher {
   private readonly a: Int32Array;
   private readonly b: Int32Array;
@@ -72,6 +79,29 @@ export class TraceHasher {
     this.a[lane] = a;
     this.b[lane] = b;
     this.count[lane]!++;
+  }
+
+  /** A copy of every lane (for merging the lanes of the shards of one run). */
+  exportLanes(): TraceLanes {
+    return { a: this.a.slice(), b: this.b.slice(), count: this.count.slice() };
+  }
+
+  /**
+   * Takes every lane that has events in `lanes` (another shard's hasher of the
+   * same run). A lane belongs to one shard, so no lane is ever taken twice.
+   */
+  absorb(lanes: TraceLanes): void {
+    if (lanes.a.length !== this.a.length) {
+      throw new RangeError(`trace hash: cannot merge ${lanes.a.length} lanes into ${this.a.length}`);
+    }
+    for (let i = 0; i < this.a.length; i++) {
+      const c = lanes.count[i]!;
+      if (c === 0) continue;
+      if (this.count[i]! !== 0) throw new RangeError(`trace hash: lane ${i} has events in two shards`);
+      this.a[i] = lanes.a[i]!;
+      this.b[i] = lanes.b[i]!;
+      this.count[i] = c;
+    }
   }
 
   /** The 16-hex-character digest over all lanes in id order. */

@@ -1,5 +1,6 @@
 /** Public surface of the simulation engine. */
-export { Simulation, MAX_PENDING_LIMIT, type NodeFactory } from './simulation.js';
+export { Simulation, MAX_PENDING_LIMIT, MAX_SHARDS, type NodeFactory } from './simulation.js';
+export type { TraceLanes } from './hash.js';
 export type {
   ClientSource,
   Fault,
@@ -7,9 +8,11 @@ export type {
   MessageModel,
   NetworkCounters,
   NodeStats,
+  OutboxBatch,
   RunOutcome,
   RunResult,
   RunStatus,
+  ShardConfig,
   SimConfig,
   SimLimits,
 } from './types.js';

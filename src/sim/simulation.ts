@@ -18,12 +18,20 @@
  * Per-source sequence numbers: events a node creates (sends, timers, its own
  * CPU completions) use that node's counter; client requests use a counter per
  * destination node; faults use the run's counter. All are layout-independent.
+ *
+ * Sharded runs (config.shard): the engine instantiates only the nodes its
+ * shard owns. A send to another shard's node does all its sender-side work
+ * here (uplink, loss, latency, sequence number) and then goes to the outbox
+ * for that shard instead of the queue; the other shard's engine takes it in
+ * with `deliverRemote`, with the very key it would have had. Run-level events
+ * (faults with no node) are replayed in every shard so that each sees the
+ * same network state, but only shard 0 counts and hashes them.
  */
 import type { Host, HostedNode } from '../consensus/host.js';
 import { CpuModel } from './cpu.js';
 import { EventQueue, RUN_SOURCE_ID, MAX_NODES, packTie } from './event-queue.js';
 import { faultNode, validateFault } from './faults.js';
-import { TraceHasher } from './hash.js';
+import { TraceHasher, type TraceLanes } from './hash.js';
 import { DROP_PARTITION, Network } from './network.js';
 import { FLAG_CANCELLED, FLAG_TIMER, MAX_SLOTS, SlotPool } from './pool.js';
 import { createStream, RUN_OWNER, type RandomStream } from './rng.js';
@@ -36,9 +44,11 @@ import type {
   MessageModel,
   NetworkCounters,
   NodeStats,
+  OutboxBatch,
   RunOutcome,
   RunResult,
   RunStatus,
+  ShardConfig,
   SimConfig,
 } from './types.js';
 
@@ -62,6 +72,24 @@ const OUTCOME_NAMES: readonly TraceOutcome[] = ['ok', 'dropped-crashed', 'stale'
 export const MAX_PENDING_LIMIT = MAX_SLOTS / 2;
 
 export type NodeFactory<M, C> = (host: Host<M>) => HostedNode<M, C>;
+
+/** Stands in for nodes of other shards; never driven. */
+const REMOTE_NODE: HostedNode<never, never> = Object.freeze({
+  onStart: remoteNode,
+  onMessage: remoteNode,
+  onTimer: remoteNode,
+  onClient: remoteNode,
+  onCrash: remoteNode,
+  onRestart: remoteNode,
+});
+function remoteNode(): never {
+  throw new Error('engine: a node of another shard was driven here (shard layout bug)');
+}
+/** Stands in for the random streams of other shards' nodes; never drawn. */
+const REMOTE_STREAM: RandomStream = Object.freeze({ next: remoteNode, int: remoteNode });
+
+/** Most shards of one run (shard ids are bytes). */
+export const MAX_SHARDS = 255;
 
 function need(cond: boolean, field: string, rule: string, got: unknown): void {
   if (!cond) throw new RangeError(`${field}: ${rule}, got ${JSON.stringify(got)}`);
@@ -95,6 +123,13 @@ export class Simulation<M, C> {
   private readonly epoch: Uint32Array;
   private readonly sources: ClientSource<C>[] = [];
   private readonly sourceNode: number[] = [];
+  /** Sharded runs: node -> shard, this shard, outboxes per shard (undefined for a whole run). */
+  private readonly ownerOf: Uint8Array | undefined;
+  private readonly self: number;
+  private readonly outbox: OutboxBatch<M>[] = [];
+  /** Whether run-level events count and hash here (always, except in shards other than 0). */
+  private readonly ownsRunLane: boolean;
+  private lastEventUs: Micros = 0;
 
   private now: Micros = 0;
   private events = 0;
@@ -125,6 +160,11 @@ export class Simulation<M, C> {
       need(isCount(lim.maxSimTimeUs, 0), 'limits.maxSimTimeUs', 'must be an integer number of µs >= 0', lim.maxSimTimeUs);
     }
     const n = config.nodeCount;
+    if (config.shard !== undefined) checkShard(config.shard, n);
+    this.ownerOf = config.shard?.ownerOf;
+    this.self = config.shard?.self ?? 0;
+    this.ownsRunLane = this.self === 0;
+    for (let s = 0; s < (config.shard?.shards ?? 0); s++) this.outbox.push(emptyBatch());
     this.nodeCount = n;
     this.durationUs = config.durationUs;
     this.maxEvents = lim.maxEvents;
@@ -153,10 +193,80 @@ export class Simulation<M, C> {
       clientDropped: new Float64Array(n),
     };
     for (let id = 0; id < n; id++) {
-      this.netRng.push(createStream(config.seed, id, 'network'));
-      this.consensusRng.push(createStream(config.seed, id, 'consensus'));
+      const local = this.isLocal(id);
+      this.netRng.push(local ? createStream(config.seed, id, 'network') : REMOTE_STREAM);
+      this.consensusRng.push(local ? createStream(config.seed, id, 'consensus') : REMOTE_STREAM);
     }
-    for (let id = 0; id < n; id++) this.nodes.push(factory(this.makeHost(id)));
+    for (let id = 0; id < n; id++) this.nodes.push(this.isLocal(id) ? factory(this.makeHost(id)) : (REMOTE_NODE as HostedNode<M, C>));
+  }
+
+  /** Whether this engine holds node `n` (always, unless sharded). */
+  isLocal(n: number): boolean {
+    return this.ownerOf === undefined || this.ownerOf[n] === this.self;
+  }
+
+  /** Key of the event being processed (or last processed): for observers that must merge shards in serial order. */
+  get eventTie(): number {
+    return this.queue.lastTie;
+  }
+  get eventSeq(): number {
+    return this.queue.lastSeq;
+  }
+
+  /** Time of the last processed event (0 before any). */
+  get lastEventTimeUs(): Micros {
+    return this.lastEventUs;
+  }
+
+  /** Pending events in the queue (messages in outboxes not included). */
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
+  /**
+   * Sharded runs: takes the messages sent to shard `peer` since the last call,
+   * in send order. Every one arrives at or after (send time + minLatencyUs).
+   */
+  takeOutbox(peer: number): OutboxBatch<M> {
+    const b = this.outbox[peer];
+    if (b === undefined) throw new RangeError(`takeOutbox.peer: must be a shard index in [0, ${this.outbox.length}), got ${peer}`);
+    this.outbox[peer] = emptyBatch();
+    return b;
+  }
+
+  /**
+   * Sharded runs: a message from another shard arrives (its ARRIVE event, with
+   * the key its sender gave it). It must not be in this engine's past.
+   */
+  deliverRemote(time: Micros, tie: number, seq: number, sizeBytes: number, msg: M): void {
+    const dst = (tie >>> 14) & 0x3fff;
+    if (tie >>> 28 !== K_ARRIVE || dst >= this.nodeCount || !this.isLocal(dst)) {
+      throw new RangeError(`deliverRemote: tie ${tie} is not an arrival at a node of shard ${this.self}`);
+    }
+    if (time <= this.now && this.started) {
+      throw new RangeError(`deliverRemote: arrival at ${time} µs is not after this shard's time ${this.now} µs (lookahead violated)`);
+    }
+    const pool = this.pool;
+    const slot = pool.alloc();
+    pool.obj[slot] = msg;
+    pool.from[slot] = tie & 0x3fff;
+    pool.sizeBytes[slot] = sizeBytes;
+    this.pushTie(time, tie, seq, slot);
+  }
+
+  /** The trace-hash lanes (a sharded run folds the lanes of all shards). */
+  traceLanes(): TraceLanes {
+    return this.hasher.exportLanes();
+  }
+
+  /**
+   * Ends the run from outside at `endTimeUs` (a sharded run's coordinator:
+   * another shard hit a limit, or every shard drained).
+   */
+  end(outcome: RunOutcome, endTimeUs: Micros): RunOutcome {
+    if (this.finished !== undefined) return this.finished;
+    this.now = endTimeUs;
+    return this.finish(outcome);
   }
 
   /** Lookahead bound of this network: no message arrives sooner than this after being sent. */
@@ -177,6 +287,7 @@ export class Simulation<M, C> {
   addClientSource(node: number, source: ClientSource<C>): void {
     need(!this.started, 'addClientSource', 'must be called before the run starts', node);
     need(Number.isInteger(node) && node >= 0 && node < this.nodeCount, 'addClientSource.node', `must be a node id in [0, ${this.nodeCount})`, node);
+    need(this.isLocal(node), 'addClientSource.node', `must be a node of this shard (${this.self})`, node);
     this.sources.push(source);
     this.sourceNode.push(node);
   }
@@ -186,6 +297,11 @@ export class Simulation<M, C> {
     need(isCount(atUs, this.started ? this.now : 0), 'scheduleFault.atUs', `must be an integer number of µs >= ${this.now}`, atUs);
     validateFault(fault, this.nodeCount);
     const node = faultNode(fault);
+    if (node >= 0 && !this.isLocal(node)) {
+      // Another shard applies it; the run-wide fault counter still advances, so sequence numbers match.
+      this.faultSeq++;
+      return;
+    }
     const slot = this.pool.alloc();
     this.pool.obj[slot] = fault;
     this.push(atUs, K_FAULT, node < 0 ? RUN_SOURCE_ID : node, RUN_SOURCE_ID, this.faultSeq++, slot);
@@ -215,7 +331,13 @@ export class Simulation<M, C> {
     for (;;) {
       if (this.limitHit !== undefined) return this.finish({ kind: 'limit', ...this.limitHit });
       if (this.stopRequested) return this.finish({ kind: 'completed', endedBy: 'stopped' });
-      if (queue.size === 0) return this.finish({ kind: 'completed', endedBy: 'drained' });
+      if (queue.size === 0) {
+        if (this.ownerOf === undefined) return this.finish({ kind: 'completed', endedBy: 'drained' });
+        // A shard with nothing to do may still receive messages: only the coordinator knows the run drained.
+        this.now = stopAt;
+        if (stopAt === this.durationUs) return this.finish({ kind: 'completed', endedBy: 'duration' });
+        return { kind: 'running', timeUs: stopAt };
+      }
       const t = queue.peekTime();
       if (t > stopAt && stopAt <= this.maxSimTimeUs) {
         this.now = stopAt;
@@ -266,6 +388,7 @@ export class Simulation<M, C> {
   private start(): void {
     this.started = true;
     for (let id = 0; id < this.nodeCount; id++) {
+      if (!this.isLocal(id)) continue;
       this.handlerCharge = 0;
       this.nodes[id]!.onStart();
     }
@@ -273,12 +396,16 @@ export class Simulation<M, C> {
   }
 
   private push(time: Micros, kind: number, dst: number, src: number, seq: number, slot: number): boolean {
+    return this.pushTie(time, packTie(kind, dst, src), seq, slot);
+  }
+
+  private pushTie(time: Micros, tie: number, seq: number, slot: number): boolean {
     if (this.queue.isFull()) {
       this.hitLimit('max-pending-events', `more than limits.maxPendingEvents = ${this.queue.size} pending events at ${this.now} µs`);
       this.pool.release(slot);
       return false;
     }
-    this.queue.push(time, packTie(kind, dst, src), seq, slot);
+    this.queue.push(time, tie, seq, slot);
     return true;
   }
 
@@ -317,6 +444,19 @@ export class Simulation<M, C> {
     if (at < 0) {
       if (at === DROP_PARTITION) this.counters.droppedPartition++;
       else this.counters.droppedLoss++;
+      return;
+    }
+    const owner = this.ownerOf;
+    if (owner !== undefined && owner[to] !== this.self) {
+      // Same sender-side work and draws as a local send, in the same order.
+      const box = this.outbox[owner[to]!]!;
+      const tie = packTie(K_ARRIVE, to, n);
+      pushBatch(box, at, tie, this.nextSeq(n), size, msg);
+      const dupAt = this.net.duplicate(n, to, rng);
+      if (dupAt >= 0) {
+        this.counters.duplicated++;
+        pushBatch(box, dupAt, tie, this.nextSeq(n), size, msg);
+      }
       return;
     }
     const pool = this.pool;
@@ -398,11 +538,13 @@ export class Simulation<M, C> {
     const tie = queue.lastTie;
     const seq = queue.lastSeq;
     this.now = t;
-    this.events++;
+    this.lastEventUs = t;
     this.handlerCharge = 0;
     const kind = tie >>> 28;
     const dst = (tie >>> 14) & 0x3fff;
     const src = tie & 0x3fff;
+    const counted = dst !== RUN_SOURCE_ID || this.ownsRunLane;
+    if (counted) this.events++;
     const pool = this.pool;
     let outcome = O_OK;
     let tag = 0;
@@ -517,7 +659,7 @@ export class Simulation<M, C> {
         throw new Error(`engine: unknown event kind ${kind}`);
     }
 
-    this.hasher.mix(dst === RUN_SOURCE_ID ? this.nodeCount : dst, t, tie, seq, tag * 8 + outcome);
+    if (counted) this.hasher.mix(dst === RUN_SOURCE_ID ? this.nodeCount : dst, t, tie, seq, tag * 8 + outcome);
     if (tracing) {
       const rec = {
         timeUs: t,
@@ -575,5 +717,26 @@ export class Simulation<M, C> {
         this.net.setBandwidth(f.node, f.uploadBitsPerSec, f.downloadBitsPerSec);
         return O_OK;
     }
+  }
+}
+
+function emptyBatch<M>(): OutboxBatch<M> {
+  return { time: [], tie: [], seq: [], sizeBytes: [], msg: [] };
+}
+
+function pushBatch<M>(b: OutboxBatch<M>, time: Micros, tie: number, seq: number, size: number, msg: M): void {
+  b.time.push(time);
+  b.tie.push(tie);
+  b.seq.push(seq);
+  b.sizeBytes.push(size);
+  b.msg.push(msg);
+}
+
+function checkShard(s: ShardConfig, nodeCount: number): void {
+  need(Number.isInteger(s.shards) && s.shards >= 1 && s.shards <= MAX_SHARDS, 'shard.shards', `must be an integer in [1, ${MAX_SHARDS}]`, s.shards);
+  need(Number.isInteger(s.self) && s.self >= 0 && s.self < s.shards, 'shard.self', `must be a shard index in [0, ${s.shards})`, s.self);
+  need(s.ownerOf.length === nodeCount, 'shard.ownerOf', `must have one entry per node (${nodeCount})`, s.ownerOf.length);
+  for (let i = 0; i < nodeCount; i++) {
+    if (s.ownerOf[i]! >= s.shards) need(false, `shard.ownerOf[${i}]`, `must be a shard index in [0, ${s.shards})`, s.ownerOf[i]);
   }
 }

@@ -61,6 +61,20 @@ export interface SimLimits {
   maxSimTimeUs?: Micros;
 }
 
+/**
+ * One shard of a sharded run (src/parallel/sharded): this engine holds only
+ * the nodes it owns; messages to other shards' nodes leave through the outbox
+ * after their sender-side work, and arrive through `deliverRemote`.
+ */
+export interface ShardConfig {
+  /** Shard of every node (length nodeCount). */
+  ownerOf: Uint8Array;
+  /** This shard's index. */
+  self: number;
+  /** Number of shards (every ownerOf value is below it). */
+  shards: number;
+}
+
 export interface SimConfig {
   seed: number;
   nodeCount: number;
@@ -69,6 +83,17 @@ export interface SimConfig {
   network: NetworkConfig;
   limits: SimLimits;
   trace?: TraceSink;
+  /** Absent: a whole run in one engine. */
+  shard?: ShardConfig;
+}
+
+/** Messages one shard sends to another in one window, in send order (parallel arrays). */
+export interface OutboxBatch<M> {
+  time: number[];
+  tie: number[];
+  seq: number[];
+  sizeBytes: number[];
+  msg: M[];
 }
 
 export type LimitKind = 'max-events' | 'max-sim-time' | 'max-pending-events' | 'node-queue-capacity';
