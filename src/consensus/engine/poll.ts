@@ -91,16 +91,21 @@ export class Poll {
       this.reason = 'early-fail';
       return true;
     }
-    const { counts } = voteCounts(this.votes, this.cfg.parentOf, this.cfg.prefixVoteCounts);
     // No votes yet: waiting can always improve the result.
+    if (this.votes.size === 0) return false;
+    if (this.votes.size === 1) {
+      // Fast path (the usual case: every answer named the same block). The
+      // vote graph is then one chain from the voted block down to a root, and
+      // every vertex's transitive count is the votes received, with no
+      // sibling groups: the graph walk would test this one count only.
+      if (!settledCount(this.received, remaining, alphaPreference, alphaConfidence)) return false;
+      this.reason = 'early-alpha';
+      return true;
+    }
+    const { counts } = voteCounts(this.votes, this.cfg.parentOf, this.cfg.prefixVoteCounts);
     if (counts.length === 0) return false;
     for (const c of counts) {
-      const max = c + remaining;
-      const settled =
-        max < alphaPreference || // (2) for this instance
-        (c >= alphaPreference && max < alphaConfidence) || // (3)
-        c >= alphaConfidence; // (4)
-      if (!settled) return false;
+      if (!settledCount(c, remaining, alphaPreference, alphaConfidence)) return false;
     }
     this.reason = 'early-alpha';
     return true;
@@ -118,4 +123,14 @@ export class Poll {
   receivedSlots(): number {
     return this.received;
   }
+}
+
+/** Whether an instance that has `c` votes, with `remaining` slots still to answer, can no longer change its outcome. */
+function settledCount(c: number, remaining: number, alphaPreference: number, alphaConfidence: number): boolean {
+  const max = c + remaining;
+  return (
+    max < alphaPreference || // (2) for this instance
+    (c >= alphaPreference && max < alphaConfidence) || // (3)
+    c >= alphaConfidence // (4)
+  );
 }

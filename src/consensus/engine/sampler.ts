@@ -19,6 +19,8 @@ export const MAX_TOTAL_STAKE = 2 ** 52;
 export const MAX_SAMPLE_SIZE = 10_000;
 
 const TWO_26 = 2 ** 26;
+/** Up to this many draws, duplicates are found by a linear scan. */
+const SMALL_SAMPLE = 64;
 
 /**
  * Exact uniform integer in [0, n) for 1 <= n <= 2^52.
@@ -112,8 +114,19 @@ export class ValidatorSet {
     if (k > this.totalStake) {
       throw new RangeError(`sample: k (${k}) must be <= total stake (${this.totalStake})`);
     }
-    const drawn = new Set<number>();
     const out: NodeId[] = [];
+    if (k <= SMALL_SAMPLE) {
+      // K is small (20 by default): a linear scan of the drawn units beats a Set and allocates less.
+      const drawn: number[] = [];
+      while (out.length < k) {
+        const unit = uniformInt(random, this.totalStake);
+        if (drawn.includes(unit)) continue;
+        drawn.push(unit);
+        out.push(this.ownerOfUnit(unit));
+      }
+      return out;
+    }
+    const drawn = new Set<number>();
     while (out.length < k) {
       const unit = uniformInt(random, this.totalStake);
       if (drawn.has(unit)) continue;

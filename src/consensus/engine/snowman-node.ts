@@ -49,6 +49,8 @@ const enum TimerKind {
 }
 const TAG_KINDS = 8;
 
+const EMPTY_VOTES: ReadonlyMap<BlockId, number> = new Map();
+
 /** Slots scanned ahead for this node's next proposer slot before re-arming a scan. */
 const SLOT_SCAN_HORIZON = 1_024;
 /** Walk limit for ancestor lookups (processing chains are far shorter). */
@@ -106,6 +108,9 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
   private readonly ownTxs = new Set<TxId>();
   /** The slot this node is currently proposer of, if any. */
   private proposingSlot: number | undefined;
+
+  /** This node's uniform stream, as one reusable function (sampling calls it per draw). */
+  private readonly random = (): number => this.host.random();
 
   constructor(
     private readonly host: Host<Message>,
@@ -318,7 +323,9 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
 
   private sendChits(to: NodeId, requestId: RequestId, requestedHeight: number, queried: BlockId): void {
     const honest = this.honestChits(requestedHeight);
-    const answer = this.behaviour.answerQuery({ view: this.view, from: to, queried, requestedHeight, honest });
+    // The honest behaviour answers `honest` as is: skip building its context.
+    const answer =
+      this.behaviour === HONEST ? honest : this.behaviour.answerQuery({ view: this.view, from: to, queried, requestedHeight, honest });
     if (answer.kind === 'silent') return;
     this.send(to, {
       kind: 'chits',
@@ -332,7 +339,7 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
 
   /** Start a poll on `blockId` with a fresh K-sample (AvalancheGo sendQuery). */
   private sendQuery(blockId: BlockId, block: Block | undefined): void {
-    const slots = this.cfg.validators.sample(() => this.host.random(), this.cfg.params.k);
+    const slots = this.cfg.validators.sample(this.random, this.cfg.params.k);
     const requestId = ++this.requestCounter;
     const now = this.host.now();
     if (!this.polls.add(requestId, slots, now)) {
@@ -341,12 +348,13 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     }
     this.queryTimers.set(requestId, this.setTimer(this.cfg.options.queryTimeoutUs, TimerKind.QueryTimeout, requestId));
     const requestedHeight = this.consensus.lastAccepted().height + 1;
-    const sent = new Set<NodeId>();
-    for (const vdr of slots) {
-      if (sent.has(vdr)) continue;
-      sent.add(vdr);
-      if (block !== undefined) this.send(vdr, { kind: 'push-query', requestId, block, requestedHeight });
-      else this.send(vdr, { kind: 'pull-query', requestId, blockId, requestedHeight });
+    // One immutable message shared by every recipient; each distinct validator gets it once.
+    const msg: Message =
+      block !== undefined ? { kind: 'push-query', requestId, block, requestedHeight } : { kind: 'pull-query', requestId, blockId, requestedHeight };
+    for (let i = 0; i < slots.length; i++) {
+      const vdr = slots[i]!;
+      if (slots.indexOf(vdr) < i) continue; // a validator filling several slots is queried once
+      this.send(vdr, msg);
     }
   }
 
@@ -361,7 +369,7 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
       this.repoll();
       return;
     }
-    const peer = this.cfg.validators.uniformPeers(() => this.host.random(), 1, this.host.id)[0];
+    const peer = this.cfg.validators.uniformPeers(this.random, 1, this.host.id)[0];
     if (peer === undefined) return;
     const requestedHeight = this.consensus.lastAccepted().height + 1;
     this.send(peer, { kind: 'pull-query', requestId: ++this.requestCounter, blockId: this.consensus.preference(), requestedHeight });
@@ -390,23 +398,33 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     acceptedId: BlockId,
     acceptedHeight: number,
   ): void {
-    this.peerAccepted.set(from, { id: acceptedId, height: acceptedHeight });
-    this.issueFromById(from, preferredId);
-    const options: BlockId[] = [preferredId];
-    const deps: BlockId[] = [];
-    if (this.canDependOn(preferredId)) deps.push(preferredId);
-    if (preferredId !== preferredIdAtHeight) {
-      this.issueFromById(from, preferredIdAtHeight);
-      options.push(preferredIdAtHeight);
-      if (this.canDependOn(preferredIdAtHeight)) deps.push(preferredIdAtHeight);
+    const known = this.peerAccepted.get(from);
+    if (known === undefined) this.peerAccepted.set(from, { id: acceptedId, height: acceptedHeight });
+    else if (known.id !== acceptedId || known.height !== acceptedHeight) {
+      known.id = acceptedId;
+      known.height = acceptedHeight;
     }
+    this.issueFromById(from, preferredId);
+    const waitFirst = this.canDependOn(preferredId);
+    // The second option (the preference at the queried height) only when it differs.
+    const second = preferredId !== preferredIdAtHeight ? preferredIdAtHeight : undefined;
+    if (second !== undefined) this.issueFromById(from, second);
+    const waitSecond = second !== undefined && this.canDependOn(second);
+    if (!waitFirst && !waitSecond) {
+      // Nothing to wait for: vote now (what the scheduler does with no deps, minus the closure).
+      this.castVote(from, requestId, preferredId, second);
+      return;
+    }
+    const deps: BlockId[] = [];
+    if (waitFirst) deps.push(preferredId);
+    if (waitSecond) deps.push(second);
     const epoch = this.consensus;
     this.jobs.schedule(
       {
         run: () => {
           // A crash in between discards the job (the scheduler is cleared too).
           if (!this.alive || this.consensus !== epoch) return;
-          this.castVote(from, requestId, options);
+          this.castVote(from, requestId, preferredId, second);
         },
       },
       deps,
@@ -414,15 +432,11 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
   }
 
   /** AvalancheGo voter.Execute: vote for the first option with a processing ancestor, else drop. */
-  private castVote(from: NodeId, requestId: RequestId, options: readonly BlockId[]): void {
-    for (const o of options) {
-      const target = this.processingAncestor(o);
-      if (target !== undefined) {
-        this.applyResults(this.polls.vote(requestId, from, target));
-        return;
-      }
-    }
-    this.applyResults(this.polls.drop(requestId, from));
+  private castVote(from: NodeId, requestId: RequestId, first: BlockId, second: BlockId | undefined): void {
+    let target = this.processingAncestor(first);
+    if (target === undefined && second !== undefined) target = this.processingAncestor(second);
+    if (target !== undefined) this.applyResults(this.polls.vote(requestId, from, target));
+    else this.applyResults(this.polls.drop(requestId, from));
   }
 
   private applyResults(results: readonly FinishedPoll[]): void {
@@ -436,9 +450,7 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
         this.queryTimers.delete(r.requestId);
       }
       // Older results applied just before may have decided some voted blocks.
-      const votes = new Map<BlockId, number>();
-      for (const [id, n] of r.votes) if (this.consensus.processing(id)) votes.set(id, n);
-      const { maxTransitive } = voteCounts(votes, (id) => this.votableParent(id), false);
+      const { votes, maxTransitive } = this.votableResult(r.votes);
       const decisions = this.consensus.recordPoll(votes);
       for (const b of decisions.accepted) this.onAccepted(b, now);
       for (const b of decisions.rejected) this.onRejected(b, now);
@@ -460,6 +472,24 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     }
     if (this.consensus.numProcessing() > 0) this.repoll();
     this.tryBuild();
+  }
+
+  /**
+   * A finished poll's votes restricted to still-processing blocks, and the
+   * votes of the best-supported processing block. One voted block (the usual
+   * case) needs no vote graph: a processing block has a parent in the graph,
+   * so it is not a root and its transitive count is its own votes.
+   */
+  private votableResult(all: ReadonlyMap<BlockId, number>): { votes: ReadonlyMap<BlockId, number>; maxTransitive: number } {
+    if (all.size === 1) {
+      for (const [id, n] of all) {
+        return this.consensus.processing(id) ? { votes: all, maxTransitive: n } : { votes: EMPTY_VOTES, maxTransitive: 0 };
+      }
+    }
+    const votes = new Map<BlockId, number>();
+    for (const [id, n] of all) if (this.consensus.processing(id)) votes.set(id, n);
+    const { maxTransitive } = voteCounts(votes, (id) => this.votableParent(id), false);
+    return { votes, maxTransitive };
   }
 
   private onAccepted(b: Block, now: Micros): void {
@@ -693,7 +723,7 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     const o = this.cfg.options;
     const batch = this.txGossipQueue.splice(0, o.maxTxGossipBatch);
     if (batch.length > 0) {
-      for (const peer of this.cfg.validators.uniformPeers(() => this.host.random(), o.txGossipFanout, this.host.id)) {
+      for (const peer of this.cfg.validators.uniformPeers(this.random, o.txGossipFanout, this.host.id)) {
         this.send(peer, { kind: 'tx-gossip', txs: batch });
       }
     }
@@ -805,7 +835,7 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     this.issueFrom(this.host.id, block, true);
     const fanout = this.cfg.options.blockGossipFanout;
     if (fanout > 0) {
-      for (const peer of this.cfg.validators.uniformPeers(() => this.host.random(), fanout, this.host.id)) {
+      for (const peer of this.cfg.validators.uniformPeers(this.random, fanout, this.host.id)) {
         this.send(peer, { kind: 'put', requestId: 0, block });
       }
     }
