@@ -9,6 +9,7 @@
  * The JSON Schema for editors is exported from this file by json-schema.ts.
  */
 import { z } from 'zod';
+import { gateSectionSchema } from '../gate/spec.js';
 import { parseCheck } from '../metrics/checks.js';
 import { duration, int, num, positiveDuration } from './fields.js';
 import { REGION_PRESETS, REGION_PRESET_NAMES } from './presets.js';
@@ -289,6 +290,8 @@ export const ScenarioShape = z.strictObject({
   sweep: z.record(z.string(), z.array(SweepValueSchema).min(1, { error: 'must list at least one value' }).max(MAX_SWEEP_VALUES)).default({}),
   limits: LimitsSchema.prefault({}),
   measurement: MeasurementSchema.prefault({}),
+  /** The threshold gate (`avsim check`): strategies x Byzantine fractions x seeds and each cell's expected outcome (src/gate/spec.ts). */
+  gate: gateSectionSchema.optional(),
 });
 
 /** Cross-field rules run only once every field has a valid shape (else they would compare nonsense such as k = -2). */
