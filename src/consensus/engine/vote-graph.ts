@@ -52,6 +52,70 @@ interface Vertex {
  * With integer ids the trie is over the id's 53 bits, least significant first.
  */
 export function voteCounts(votes: ReadonlyMap<BlockId, number>, parentOf: ParentLookup, prefixCounts: boolean): VoteCounts {
+  if (!prefixCounts) {
+    const flat = flatVoteCounts(votes, parentOf);
+    if (flat !== undefined) return flat;
+  }
+  return graphVoteCounts(votes, parentOf, prefixCounts);
+}
+
+/** Up to this many vertices, flatVoteCounts uses linear scans over scratch arrays. */
+const FLAT_LIMIT = 64;
+const flatIds = new Float64Array(FLAT_LIMIT);
+const flatParent = new Int32Array(FLAT_LIMIT);
+const flatOwn = new Float64Array(FLAT_LIMIT);
+const flatTransitive = new Float64Array(FLAT_LIMIT);
+
+function flatIndexOf(id: BlockId, n: number): number {
+  for (let i = 0; i < n; i++) if (flatIds[i] === id) return i;
+  return -1;
+}
+
+/**
+ * The same counts as graphVoteCounts without sibling groups, in the same
+ * vertex order, for small graphs (a poll names at most K blocks and the
+ * processing tree is short): vertices in flat scratch arrays, each vote added
+ * to its block and every ancestor in the graph. Undefined when the graph is
+ * larger than FLAT_LIMIT (the caller falls back to the general walk).
+ */
+function flatVoteCounts(votes: ReadonlyMap<BlockId, number>, parentOf: ParentLookup): VoteCounts | undefined {
+  let n = 0;
+  for (const voted of votes.keys()) {
+    let id: BlockId | undefined = voted;
+    let child = -1;
+    while (id !== undefined) {
+      const at = flatIndexOf(id, n);
+      if (at >= 0) {
+        if (child >= 0) flatParent[child] = at;
+        break;
+      }
+      if (n >= FLAT_LIMIT) return undefined;
+      flatIds[n] = id;
+      flatOwn[n] = votes.get(id) ?? 0;
+      flatTransitive[n] = 0;
+      flatParent[n] = -1;
+      if (child >= 0) flatParent[child] = n;
+      child = n++;
+      id = parentOf(id);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const own = flatOwn[i]!;
+    if (own === 0) continue;
+    for (let v = i, steps = 0; v >= 0 && steps <= n; v = flatParent[v]!, steps++) flatTransitive[v] = flatTransitive[v]! + own;
+  }
+  const counts: number[] = [];
+  let maxTransitive = 0;
+  for (let i = 0; i < n; i++) {
+    const t = flatTransitive[i]!;
+    counts.push(t);
+    if (flatParent[i]! >= 0 && t > maxTransitive) maxTransitive = t;
+  }
+  return { counts, maxTransitive };
+}
+
+/** The general walk (any size; sibling groups when asked). */
+function graphVoteCounts(votes: ReadonlyMap<BlockId, number>, parentOf: ParentLookup, prefixCounts: boolean): VoteCounts {
   const vertices = new Map<BlockId, Vertex>();
   const order: Vertex[] = [];
   for (const voted of votes.keys()) {

@@ -80,6 +80,7 @@ export class Topological implements SnowmanConsensus {
   /** prefChain[i] is the preferred block at height lastAccepted.height + 1 + i. */
   private prefChain: BlockId[] = [];
   private pollNumber = 0;
+  private lastRecord: { readonly id: BlockId; readonly height: number };
   // Reused scratch arrays (no allocation per poll beyond the decisions).
   private readonly voteStack: TreeNode[] = [];
   private readonly work: TreeNode[] = [];
@@ -94,6 +95,7 @@ export class Topological implements SnowmanConsensus {
     this.last = newNode(lastAccepted.id, undefined, undefined, undefined, lastAccepted.height);
     this.blocks.set(lastAccepted.id, this.last);
     this.pref = lastAccepted.id;
+    this.lastRecord = Object.freeze({ id: lastAccepted.id, height: lastAccepted.height });
   }
 
   /** The decision algorithm in use. */
@@ -137,8 +139,14 @@ export class Topological implements SnowmanConsensus {
     return id === this.last.id || this.onPreferredChain(id);
   }
 
-  lastAccepted(): { id: BlockId; height: number } {
-    return { id: this.last.id, height: this.last.height };
+  lastAccepted(): { readonly id: BlockId; readonly height: number } {
+    // One frozen record per accepted block: callers read it on hot paths, so it is not rebuilt per call.
+    let r = this.lastRecord;
+    if (r.id !== this.last.id) {
+      r = Object.freeze({ id: this.last.id, height: this.last.height });
+      this.lastRecord = r;
+    }
+    return r;
   }
 
   preference(): BlockId {
