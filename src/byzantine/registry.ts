@@ -3,9 +3,27 @@
  * (`byzantine.strategy`). One file per strategy; add new ones here.
  */
 import type { StrategyDefinition } from './strategy.js';
+import { alwaysAccept } from './always-accept.js';
+import { alwaysReject } from './always-reject.js';
+import { balancingInformed } from './balancing-informed.js';
+import { balancingNaive } from './balancing-naive.js';
+import { collusion } from './collusion.js';
+import { equivocation } from './equivocation.js';
+import { randomVote } from './random-vote.js';
 import { silent } from './silent.js';
+import { sybil } from './sybil.js';
 
-const STRATEGIES: readonly StrategyDefinition[] = [silent];
+const STRATEGIES: readonly StrategyDefinition[] = [
+  silent,
+  randomVote,
+  alwaysReject,
+  alwaysAccept,
+  collusion,
+  sybil,
+  equivocation,
+  balancingNaive,
+  balancingInformed,
+];
 
 export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);
 

@@ -6,8 +6,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ScenarioError } from '../scenario/problems.js';
 import { scenarioJsonSchemaText } from '../scenario/json-schema.js';
+import { checkCommand, type CheckFlags } from './commands/check.js';
 import { mergeCommand } from './commands/merge.js';
-import { notWired } from './commands/pending.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand, type SweepFlags } from './commands/sweep.js';
@@ -92,8 +92,13 @@ function buildProgram(): Command {
   program
     .command('check')
     .description('the safety-threshold regression gate (exit non-zero on regression)')
-    .argument('<file>', 'gate specification')
-    .action(() => notWired('check', 'src/gate'));
+    .argument('<file>', 'scenario file with a gate section (e.g. experiments/bft-threshold-reduced.yaml)')
+    .option('--seeds <n>', 'run seeds 1..N instead of the gate\'s seeds')
+    .option('--workers <n>', 'worker threads (default: min(2, cores)); 1 runs in-process')
+    .option('--out <dir>', 'also write runs/<id>.json and the results tables here (for avsim report)')
+    .action(async (file: string, opts: CheckFlags) => {
+      exitCode = await checkCommand(file, opts);
+    });
 
   program
     .command('schema')

@@ -1,0 +1,106 @@
+/**
+ * `avsim check FILE`: the Byzantine-threshold gate. FILE is a scenario with a
+ * `gate:` section (src/gate/spec.ts). Every strategy × fraction × seed cell
+ * runs the scenario's base (its sweep is ignored) with `byzantine.strategy`
+ * and `byzantine.fraction` overridden (fraction 0 = no Byzantine node); each
+ * cell's worst outcome over seeds is compared with the expected one. Prints
+ * the table and the verdict; exit 0 when every cell matches, 1 on any
+ * mismatch (each failing seed's repro command is printed), 2 on bad input.
+ *
+ * With --workers N > 1 runs go to N Piscina worker threads (check-worker.ts,
+ * built JavaScript only); results are collected in spec order, so the table
+ * is the same for any worker count.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { Piscina } from 'piscina';
+import { runGate, parseGateSection, normaliseGate, type GateSpec, type RunCell } from '../../gate/index.js';
+import { strategyOrThrow } from '../../byzantine/registry.js';
+import type { RunSummary } from '../../metrics/summary.js';
+import { shellQuote } from '../../parallel/scenario-tasks.js';
+import { runId, writeRunFile, writeTables } from '../../report/results.js';
+import { loadScenarioFile } from '../../scenario/load.js';
+import { parseWorkers } from '../args.js';
+import { UsageError } from '../errors.js';
+import { cellSets, runGateCell, type GateCellTask } from './check-worker.js';
+
+export interface CheckFlags {
+  seeds?: string;
+  workers?: string;
+  out?: string;
+  quiet?: boolean;
+}
+
+export function cellRepro(file: string, strategy: string, fraction: number, seed: number): string {
+  return ['avsim', 'run', shellQuote(file), '--seed', String(seed), ...cellSets(strategy, fraction).flatMap((s) => ['--set', shellQuote(s)])].join(' ');
+}
+
+function parseSeedCount(text: string): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 1_000) throw new UsageError(`--seeds: must be an integer from 1 to 1000, got "${text}"`);
+  return Number(text);
+}
+
+/** Loads FILE and its gate; throws a one-line error on anything wrong (exit 2). */
+export function loadGate(file: string, seedCount: number | undefined): GateSpec {
+  const { scenario } = loadScenarioFile(file);
+  if (scenario.gate === undefined) throw new UsageError(`${file}: gate: missing (avsim check needs a gate section: fractions, strategies, seeds, expected)`);
+  const spec = seedCount === undefined ? parseGateSection(scenario.gate) : normaliseGate({ ...scenario.gate, seeds: seedCount });
+  for (const s of spec.strategies) strategyOrThrow(s, 'gate.strategies');
+  // Every cell must load: a fraction the schema refuses fails here, before hours of runs.
+  for (const cell of spec.cells) loadScenarioFile(file, { sets: cellSets(cell.strategy, cell.fraction) });
+  return spec;
+}
+
+function workerFile(): string | undefined {
+  const js = fileURLToPath(new URL('./check-worker.js', import.meta.url));
+  return existsSync(js) ? js : undefined;
+}
+
+export async function checkCommand(file: string, flags: CheckFlags): Promise<number> {
+  const seedCount = flags.seeds === undefined ? undefined : parseSeedCount(flags.seeds);
+  const workers = flags.workers === undefined ? Math.min(2, availableParallelism()) : parseWorkers(flags.workers);
+  const spec = loadGate(file, seedCount);
+  const total = spec.cells.length * spec.seeds.length;
+  const started = process.hrtime.bigint();
+  const task = (strategy: string, fraction: number, seed: number): GateCellTask => ({
+    file,
+    strategy,
+    fraction,
+    seed,
+    repro: cellRepro(file, strategy, fraction, seed),
+  });
+
+  const filename = workers > 1 ? workerFile() : undefined;
+  const pool = filename === undefined ? undefined : new Piscina({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 1_000 });
+  const runCell: RunCell =
+    pool === undefined
+      ? (strategy, fraction, seed) => runGateCell(task(strategy, fraction, seed))
+      : (strategy, fraction, seed) => pool.run(task(strategy, fraction, seed)) as Promise<RunSummary>;
+  const summaries: RunSummary[] = [];
+  try {
+    const result = await runGate(spec, runCell, {
+      concurrency: pool === undefined ? 1 : workers,
+      reproOf: (s, f, seed) => cellRepro(file, s, f, seed),
+      onRun: (done, all, run) => {
+        if (run.result.kind === 'summary') summaries.push(run.result.summary);
+        if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write(`\rcheck: ${done}/${all} runs`);
+      },
+    });
+    if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write('\n');
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stdout.write(`${result.text}\n`);
+    process.stdout.write(`check: ${total} runs on ${pool === undefined ? 1 : workers} worker(s) in ${seconds.toFixed(1)} s\n`);
+    if (flags.out !== undefined) {
+      for (const s of summaries) writeRunFile(flags.out, runId(cellPointId(s), s.seed), s);
+      writeTables(flags.out, summaries);
+    }
+    return result.exitCode;
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+function cellPointId(s: RunSummary): string {
+  return `${String(s.point['byzantine.strategy'] ?? 'none')}_f${String(s.point['byzantine.fraction'] ?? 0)}`;
+}
