@@ -47,6 +47,7 @@ function buildProgram(): Command {
     .option('--trace <file>', 'write the event trace to this file')
     .option('--trace-nodes <ids>', 'trace only these nodes, e.g. 1,2')
     .option('--trace-window <from..to>', 'trace only this simulated-time window, e.g. 10s..20s')
+    .option('--workers <n>', 'split the simulation across n worker threads (same results for any n)')
     .addOption(new Option('--progress', 'show the progress bar even when stderr is not a terminal'))
     .addOption(new Option('--no-progress', 'never show the progress bar'))
     .action(async (file: string, opts: Parameters<typeof runCommand>[1]) => {

@@ -4,12 +4,39 @@
  * safety and liveness checkers. Only honest nodes count; Byzantine nodes'
  * acceptances and polls are ignored.
  */
-import type { Block, TxId } from '../consensus/snowman/block.js';
+import type { Block, BlockId, TxId } from '../consensus/snowman/block.js';
 import type { NodeObserver, PollOutcome } from '../consensus/engine/observer.js';
 import type { Micros, NodeId } from '../consensus/host.js';
 import { LatencyHistogram } from '../metrics/histogram.js';
 import { LivenessChecker } from '../metrics/liveness.js';
 import { SafetyChecker } from '../metrics/safety.js';
+
+/**
+ * Where a shard's collector sends the inputs of the order-sensitive checkers
+ * (safety, liveness) instead of feeding them itself: the sharded runner merges
+ * every shard's stream in serial event order and feeds one pair of checkers.
+ */
+export interface OrderedSink {
+  accept(node: NodeId, height: number, block: BlockId, txs: readonly TxId[], time: Micros): void;
+  submitted(tx: TxId, time: Micros): void;
+  accepted(tx: TxId, time: Micros): void;
+}
+
+/** Everything of a collector that merges by sums, maxima and minima (structured-clone friendly). */
+export interface CollectorSnapshot {
+  clientLatency: LatencyHistogram;
+  nodeLatency: LatencyHistogram;
+  acceptedPerBucket: number[];
+  submittedPerBucket: number[];
+  polls: number;
+  successfulPolls: number;
+  honestBlockAcceptances: number;
+  maxAcceptedHeight: number;
+  acceptedTxs: number;
+  acceptedTxsAfterWarmup: number;
+  submittedTxs: number;
+  recoveredAtUs: Micros | undefined;
+}
 
 export interface CollectorOptions {
   nodeCount: number;
@@ -19,6 +46,8 @@ export interface CollectorOptions {
   livenessBoundUs: Micros;
   throughputBucketUs: Micros;
   repro: string;
+  /** Sharded runs: safety and liveness inputs go here instead of to this collector's checkers. */
+  ordered?: OrderedSink;
 }
 
 /** Most throughput buckets kept; a longer run widens nothing and just stops adding (labelled in the summary). */
@@ -75,7 +104,8 @@ export class RunCollector implements NodeObserver {
 
   onAccept(block: Block, node: NodeId, time: Micros): void {
     if (!this.honest(node)) return;
-    this.safety.accept(node, block.height, block.id, block.txs, time);
+    if (this.opts.ordered === undefined) this.safety.accept(node, block.height, block.id, block.txs, time);
+    else this.opts.ordered.accept(node, block.height, block.id, block.txs, time);
     this.honestBlockAcceptances++;
     if (block.height > this.maxAcceptedHeight) this.maxAcceptedHeight = block.height;
     if (block.builtAt >= this.opts.warmupUs) this.nodeLatency.record(time - block.builtAt);
@@ -94,7 +124,8 @@ export class RunCollector implements NodeObserver {
     if (!this.honest(node)) return;
     this.submittedAt.set(tx, time);
     this.submittedTxs++;
-    this.liveness.submitted(tx, time);
+    if (this.opts.ordered === undefined) this.liveness.submitted(tx, time);
+    else this.opts.ordered.submitted(tx, time);
     this.bump(this.submittedPerBucket, time);
   }
 
@@ -104,11 +135,66 @@ export class RunCollector implements NodeObserver {
     if (at === undefined) return; // accepted twice, or submitted elsewhere
     this.submittedAt.delete(tx);
     this.acceptedTxs++;
-    this.liveness.accepted(tx, time);
+    if (this.opts.ordered === undefined) this.liveness.accepted(tx, time);
+    else this.opts.ordered.accepted(tx, time);
     this.bump(this.acceptedPerBucket, time);
     if (at >= this.opts.warmupUs) {
       this.acceptedTxsAfterWarmup++;
       this.clientLatency.record(time - at);
     }
   }
+
+  /** The mergeable part of this collector (a shard's contribution). */
+  snapshot(): CollectorSnapshot {
+    return {
+      clientLatency: this.clientLatency,
+      nodeLatency: this.nodeLatency,
+      acceptedPerBucket: this.acceptedPerBucket,
+      submittedPerBucket: this.submittedPerBucket,
+      polls: this.polls,
+      successfulPolls: this.successfulPolls,
+      honestBlockAcceptances: this.honestBlockAcceptances,
+      maxAcceptedHeight: this.maxAcceptedHeight,
+      acceptedTxs: this.acceptedTxs,
+      acceptedTxsAfterWarmup: this.acceptedTxsAfterWarmup,
+      submittedTxs: this.submittedTxs,
+      recoveredAtUs: this.recoveredAtUs,
+    };
+  }
+
+  /**
+   * Adds another shard's snapshot. Every part is a sum, a maximum or a minimum
+   * of per-node contributions, so the merge does not depend on shard order.
+   * (Histograms that crossed a thread boundary arrive as plain objects and are
+   * given their class back first.)
+   */
+  absorb(s: CollectorSnapshot): void {
+    this.clientLatency.merge(reviveHistogram(s.clientLatency));
+    this.nodeLatency.merge(reviveHistogram(s.nodeLatency));
+    addBuckets(this.acceptedPerBucket, s.acceptedPerBucket);
+    addBuckets(this.submittedPerBucket, s.submittedPerBucket);
+    this.polls += s.polls;
+    this.successfulPolls += s.successfulPolls;
+    this.honestBlockAcceptances += s.honestBlockAcceptances;
+    this.maxAcceptedHeight = Math.max(this.maxAcceptedHeight, s.maxAcceptedHeight);
+    this.acceptedTxs += s.acceptedTxs;
+    this.acceptedTxsAfterWarmup += s.acceptedTxsAfterWarmup;
+    this.submittedTxs += s.submittedTxs;
+    if (s.recoveredAtUs !== undefined && (this.recoveredAtUs === undefined || s.recoveredAtUs < this.recoveredAtUs)) {
+      this.recoveredAtUs = s.recoveredAtUs;
+    }
+  }
+}
+
+function addBuckets(into: number[], from: readonly number[]): void {
+  while (into.length < from.length) into.push(0);
+  from.forEach((x, i) => {
+    into[i] = (into[i] as number) + x;
+  });
+}
+
+function reviveHistogram(h: LatencyHistogram): LatencyHistogram {
+  if (h instanceof LatencyHistogram) return h;
+  // A structured clone keeps every own field (counts, n, sum, min, max) but not the prototype.
+  return Object.setPrototypeOf(h, LatencyHistogram.prototype) as LatencyHistogram;
 }

@@ -15,11 +15,11 @@ import { Simulation } from '../sim/simulation.js';
 import { JsonLinesTraceFile } from '../sim/trace-file.js';
 import { createStream, RUN_OWNER } from '../sim/rng.js';
 import type { Micros } from '../sim/time.js';
-import type { RunResult } from '../sim/types.js';
+import type { RunResult, ShardConfig } from '../sim/types.js';
 import { strategyOrThrow, optionProblem } from '../byzantine/registry.js';
 import { WindowedBehaviour } from '../byzantine/windowed.js';
 import { assignByzantine } from './byzantine-assignment.js';
-import { RunCollector } from './collector.js';
+import { RunCollector, type OrderedSink } from './collector.js';
 import { lastHealUs, planFaults } from './fault-timeline.js';
 import { networkConfigOf } from './network-config.js';
 import { sharedNodeConfigOf } from './node-config.js';
@@ -81,32 +81,44 @@ function progressStepUs(durationUs: Micros): Micros {
   return Math.max(100_000, Math.min(5_000_000, Math.floor(durationUs / 200)));
 }
 
-export function simulate(scenario: Scenario, options: RunScenarioOptions): FinishedRun {
+/** A scenario built into an engine, ready to run (the whole run, or one shard of it). */
+export interface PreparedRun {
+  sim: Simulation<Message, ClientTx>;
+  collector: RunCollector;
+  stake: Uint32Array;
+  byzantine: readonly number[];
+  byzantineSet: ReadonlySet<number>;
+  faultPlan: ReturnType<typeof planFaults>;
+  phases: ReturnType<typeof loadPhasesOf>;
+  /** Fault window starts and heals in time order (starts first at equal times), for the liveness checker. */
+  windowEdges: ReadonlyArray<{ t: Micros; start: boolean }>;
+  trace: JsonLinesTraceFile | undefined;
+  repro: string;
+}
+
+/** Sharded runs: which shard to build, and where its order-sensitive checker inputs go. */
+export interface ShardSetup {
+  shard: ShardConfig;
+  ordered: OrderedSink;
+}
+
+/**
+ * Builds the run. Workload, faults and the Byzantine assignment are functions
+ * of (scenario, seed) only, so every shard of a sharded run builds the same
+ * ones; the engine then instantiates, feeds and schedules only its own nodes.
+ */
+export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shardSetup?: ShardSetup): PreparedRun {
   const seed = options.seed;
   const n = scenario.nodes.count;
-  const repro = options.repro ?? `avsim run ${scenario.name}.yaml --seed ${seed}`;
-  const heapBefore = process.memoryUsage().heapUsed;
-  const wallStart = performance.now();
-
-  const stake = stakeUnitsOf(scenario);
-  const byzantine = assignByzantine(scenario.byzantine, stake, createStream(seed, RUN_OWNER, 'placement'));
-  const byzantineSet = new Set(byzantine);
+  const repro = reproOf(scenario, options);
+  const { stake, byzantine, byzantineSet, faultPlan, phases, windowEdges } = planRun(scenario, seed);
   const behaviours = byzantineBehaviours(scenario, seed, byzantine);
   const shared = sharedNodeConfigOf(scenario, seed, stake);
-  const faultPlan = planFaults(scenario, createStream(seed, RUN_OWNER, 'faults'));
-  const phases = loadPhasesOf(scenario);
+  const collector = collectorFor(scenario, byzantineSet, faultPlan, repro, shardSetup?.ordered);
 
-  const collector = new RunCollector({
-    nodeCount: n,
-    byzantine: byzantineSet,
-    warmupUs: scenario.measurement.warmup,
-    livenessBoundUs: scenario.measurement.livenessBound,
-    throughputBucketUs: scenario.measurement.throughputBucket,
-    repro,
-  });
-  const healUs = lastHealUs(faultPlan);
-  if (faultPlan.windows.length > 0) collector.expectRecoveryFrom(healUs);
-
+  if (shardSetup !== undefined && options.trace !== undefined) {
+    throw new RangeError('--trace: the event trace is written by single-process runs only (drop --workers, or use --workers 1)');
+  }
   const trace =
     options.trace === undefined
       ? undefined
@@ -130,6 +142,7 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
         ...(scenario.limits.maxSimTime === undefined ? {} : { maxSimTimeUs: scenario.limits.maxSimTime }),
       },
       ...(trace === undefined ? {} : { trace }),
+      ...(shardSetup === undefined ? {} : { shard: shardSetup.shard }),
     },
     {
       sizeBytes: (m) => model.sizeBytes(m),
@@ -144,14 +157,79 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
   );
 
   const honest = Array.from({ length: n }, (_, i) => i).filter((i) => !byzantineSet.has(i));
-  honest.forEach((node, rank) => sim.addClientSource(node, clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration)));
+  honest.forEach((node, rank) => {
+    if (sim.isLocal(node)) sim.addClientSource(node, clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration));
+  });
   for (const { atUs, fault } of faultPlan.faults) sim.scheduleFault(atUs, fault);
+  return { sim, collector, stake, byzantine, byzantineSet, faultPlan, phases, windowEdges, trace, repro };
+}
+
+export function reproOf(scenario: Scenario, options: RunScenarioOptions): string {
+  return options.repro ?? `avsim run ${scenario.name}.yaml --seed ${options.seed}`;
+}
+
+/** The parts of a run that are functions of (scenario, seed) alone: the same in every shard. */
+export interface RunPlan {
+  stake: Uint32Array;
+  byzantine: readonly number[];
+  byzantineSet: ReadonlySet<number>;
+  faultPlan: ReturnType<typeof planFaults>;
+  phases: ReturnType<typeof loadPhasesOf>;
+  windowEdges: ReadonlyArray<{ t: Micros; start: boolean }>;
+}
+
+export function planRun(scenario: Scenario, seed: number): RunPlan {
+  const stake = stakeUnitsOf(scenario);
+  const byzantine = assignByzantine(scenario.byzantine, stake, createStream(seed, RUN_OWNER, 'placement'));
+  const faultPlan = planFaults(scenario, createStream(seed, RUN_OWNER, 'faults'));
+  const phases = loadPhasesOf(scenario);
   // The liveness checker excuses fault windows: tell it when each starts and heals.
   const windowEdges = faultPlan.windows.flatMap((w) => [
     { t: w.startUs, start: true },
     { t: w.endUs, start: false },
   ]);
   windowEdges.sort((a, b) => a.t - b.t || Number(a.start) - Number(b.start));
+  return { stake, byzantine, byzantineSet: new Set(byzantine), faultPlan, phases, windowEdges };
+}
+
+/** The run's metrics collector (with `ordered`, a shard's: its checker inputs go there). */
+export function collectorFor(
+  scenario: Scenario,
+  byzantineSet: ReadonlySet<number>,
+  faultPlan: ReturnType<typeof planFaults>,
+  repro: string,
+  ordered?: OrderedSink,
+): RunCollector {
+  const collector = new RunCollector({
+    nodeCount: scenario.nodes.count,
+    byzantine: byzantineSet,
+    warmupUs: scenario.measurement.warmup,
+    livenessBoundUs: scenario.measurement.livenessBound,
+    throughputBucketUs: scenario.measurement.throughputBucket,
+    repro,
+    ...(ordered === undefined ? {} : { ordered }),
+  });
+  if (faultPlan.windows.length > 0) collector.expectRecoveryFrom(lastHealUs(faultPlan));
+  return collector;
+}
+
+/** Fraction of the total stake held by the Byzantine nodes. */
+export function byzantineStakeFraction(stake: Uint32Array, byzantine: ReadonlySet<number>): number {
+  let byzStake = 0;
+  let totalStake = 0;
+  stake.forEach((u, i) => {
+    totalStake += u;
+    if (byzantine.has(i)) byzStake += u;
+  });
+  return totalStake === 0 ? 0 : byzStake / totalStake;
+}
+
+export function simulate(scenario: Scenario, options: RunScenarioOptions): FinishedRun {
+  const seed = options.seed;
+  const n = scenario.nodes.count;
+  const heapBefore = process.memoryUsage().heapUsed;
+  const wallStart = performance.now();
+  const { sim, collector, stake, byzantine, byzantineSet, faultPlan, phases, windowEdges, trace, repro } = prepareRun(scenario, options);
 
   const step = progressStepUs(scenario.duration);
   let edge = 0;
@@ -170,7 +248,7 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
       options.onProgress?.({
         simMicros: sim.timeUs,
         endMicros: scenario.duration,
-        events: sim.result().events,
+        events: sim.eventCount,
         wallSeconds: (performance.now() - wallStart) / 1000,
       });
       if (status.kind !== 'running') break;
@@ -181,19 +259,13 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
   const result = sim.result();
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const heapAfter = process.memoryUsage().heapUsed;
-  let byzStake = 0;
-  let totalStake = 0;
-  stake.forEach((u, i) => {
-    totalStake += u;
-    if (byzantineSet.has(i)) byzStake += u;
-  });
   return {
     scenario,
     seed,
     result,
     collector,
     byzantine,
-    byzantineStakeFraction: totalStake === 0 ? 0 : byzStake / totalStake,
+    byzantineStakeFraction: byzantineStakeFraction(stake, byzantineSet),
     faultPlan,
     phases,
     wallSeconds,

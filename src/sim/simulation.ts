@@ -130,6 +130,8 @@ export class Simulation<M, C> {
   /** Whether run-level events count and hash here (always, except in shards other than 0). */
   private readonly ownsRunLane: boolean;
   private lastEventUs: Micros = 0;
+  /** The node whose onStart is running, else -1. */
+  private booting = -1;
 
   private now: Micros = 0;
   private events = 0;
@@ -205,12 +207,22 @@ export class Simulation<M, C> {
     return this.ownerOf === undefined || this.ownerOf[n] === this.self;
   }
 
-  /** Key of the event being processed (or last processed): for observers that must merge shards in serial order. */
+  /**
+   * Key (timeUs, eventTie, eventSeq) of the event being processed, for
+   * observers that merge the shards of a run back into serial order. While
+   * the nodes boot (before any event) it is (0, -1, node id), which sorts
+   * before every event and in node order.
+   */
   get eventTie(): number {
-    return this.queue.lastTie;
+    return this.booting >= 0 ? -1 : this.queue.lastTie;
   }
   get eventSeq(): number {
-    return this.queue.lastSeq;
+    return this.booting >= 0 ? this.booting : this.queue.lastSeq;
+  }
+
+  /** Events processed so far (readable while the run is in progress). */
+  get eventCount(): number {
+    return this.events;
   }
 
   /** Time of the last processed event (0 before any). */
@@ -390,8 +402,10 @@ export class Simulation<M, C> {
     for (let id = 0; id < this.nodeCount; id++) {
       if (!this.isLocal(id)) continue;
       this.handlerCharge = 0;
+      this.booting = id;
       this.nodes[id]!.onStart();
     }
+    this.booting = -1;
     for (let i = 0; i < this.sources.length; i++) this.pull(i);
   }
 

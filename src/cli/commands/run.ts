@@ -10,7 +10,10 @@ import { loadScenarioFile } from '../../scenario/load.js';
 import { expandSweep, pointId, type SweepPoint } from '../../scenario/sweep.js';
 import { runId, writeRunFile, writeTables } from '../../report/results.js';
 import { shellQuote } from '../../parallel/scenario-tasks.js';
-import { parseNodeList, parseSeed, parseWindow } from '../args.js';
+import { runScenarioSharded } from '../../parallel/sharded/run-sharded.js';
+import { checkShardable } from '../../parallel/sharded/layout.js';
+import { parseNodeList, parseSeed, parseWindow, parseWorkers } from '../args.js';
+import { UsageError } from '../errors.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import { createRunProgress, progressWanted } from '../progress.js';
 
@@ -23,6 +26,8 @@ export interface RunFlags {
   traceNodes?: string;
   traceWindow?: string;
   progress?: boolean;
+  /** Split each run's nodes across this many worker threads (1: in this thread). */
+  workers?: string;
 }
 
 function repro(file: string, seed: number, sets: readonly string[]): string {
@@ -41,7 +46,16 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const seedFlag = flags.seed === undefined ? undefined : parseSeed(flags.seed);
   const traceNodes = flags.traceNodes === undefined ? undefined : parseNodeList(flags.traceNodes);
   const window = flags.traceWindow === undefined ? {} : parseWindow(flags.traceWindow);
+  const workers = flags.workers === undefined ? 1 : parseWorkers(flags.workers);
+  if (workers > 1 && flags.trace !== undefined) throw new UsageError('--trace: the event trace is written by single-process runs only (drop --workers)');
   const { scenario } = loadScenarioFile(file, { sets });
+  if (workers > 1) {
+    try {
+      checkShardable(scenario);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const sweepPoints = expandSweep(scenario).length;
   if (sweepPoints > 1) {
     process.stderr.write(`note: ${file} has ${sweepPoints} sweep points; run executes the base scenario (use avsim sweep, or --set to pick a point)\n`);
@@ -66,7 +80,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     };
     let summary: RunSummary;
     try {
-      summary = await runScenario(runnable, options);
+      summary = workers > 1 ? await runScenarioSharded(runnable, options, workers) : await runScenario(runnable, options);
     } finally {
       bar?.stop();
     }

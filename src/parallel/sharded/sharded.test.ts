@@ -1,0 +1,102 @@
+/**
+ * A sharded run (`avsim run --workers W`) gives the serial run's trace hash
+ * and RunSummary, field for field except wall-clock ones, for W = 2 and 4, on
+ * a scenario with kills, a partition, message loss, added delay and silent
+ * Byzantine nodes. The workers run the compiled dist/ files, so the project
+ * is compiled first.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../metrics/summary.js';
+import { runScenario } from '../../runner/run-scenario.js';
+import { parseScenarioText } from '../../scenario/load.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { checkShardable, planLayout } from './layout.js';
+import { simulateSharded } from './run-sharded.js';
+import { summarise } from '../../runner/summarise.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+
+const SCENARIO = `
+name: sharded-determinism
+duration: 8s
+nodes: {count: 48}
+network:
+  latency: {kind: regions, preset: simblock-2019}
+  lossRate: 0.005
+workload:
+  phases:
+    - {kind: poisson, rateTps: 60, duration: 8s}
+faults:
+  - {kind: kill, at: 2s, for: 1500ms, nodes: {count: 4}}
+  - {kind: partition, at: 4s, for: 1s, nodes: {count: 10}}
+  - {kind: delay, at: 5500ms, for: 1s, nodes: {count: 6}, extra: 30ms}
+  - {kind: loss, at: 6s, for: 500ms, nodes: {count: 5}, rate: 0.2}
+byzantine: {strategy: silent, fraction: 0.1}
+measurement: {warmup: 1s, livenessBound: 3s}
+`;
+
+function scenario(text = SCENARIO): Scenario {
+  return parseScenarioText(text).scenario;
+}
+
+/** Wall-clock fields differ between any two runs; everything else must not. */
+function comparable(s: RunSummary): Omit<RunSummary, 'wallSeconds' | 'eventsPerSecond' | 'simToWallRatio' | 'memoryBytesPerNode'> {
+  const { wallSeconds: _w, eventsPerSecond: _e, simToWallRatio: _r, memoryBytesPerNode: _m, ...rest } = s;
+  return rest;
+}
+
+describe('sharded single runs', () => {
+  beforeAll(() => {
+    // The Piscina workers load dist/src/parallel/sharded/shard-worker.js.
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'pipe' });
+    } catch {
+      // Type errors elsewhere in the tree do not stop tsc from emitting; a missing worker fails the run below.
+    }
+  });
+
+  it('W = 1 (serial), 2 and 4 give the same trace hash and the same RunSummary', async () => {
+    const sc = scenario();
+    const serial = await runScenario(sc, { seed: 5 });
+    expect(serial.outcome).toEqual({ kind: 'completed' });
+    // The scenario exercises what sharding must get right.
+    expect(serial.byzantine?.nodes).toBeGreaterThan(0);
+    expect(serial.faultWindows.length).toBe(4);
+    expect(serial.acceptedTransactions).toBeGreaterThan(5);
+    expect(serial.latencyMs.count).toBeGreaterThan(5);
+    expect(serial.recoveryMs).not.toBeNull();
+    for (const workers of [2, 4]) {
+      const run = await simulateSharded(sc, { seed: 5 }, workers);
+      expect(run.sharding.layout.shards).toBe(workers);
+      expect(run.sharding.crossShardMessages).toBeGreaterThan(1000);
+      const sharded = summarise(run);
+      expect(sharded.traceHash).toBe(serial.traceHash);
+      expect(comparable(sharded)).toEqual(comparable(serial));
+    }
+  });
+
+  it('a latency with no positive minimum is rejected for W > 1, naming the field', () => {
+    const lognormal = scenario(SCENARIO.replace('{kind: regions, preset: simblock-2019}', '{kind: lognormal, median: 40ms, sigma: 0.5}'));
+    expect(() => checkShardable(lognormal)).toThrow(/^network\.latency\.kind: lognormal has no positive minimum latency/);
+    expect(() => planLayout(lognormal, 1, 2, [])).toThrow(/^network\.latency\.kind:/);
+    const zero = scenario(SCENARIO.replace('{kind: regions, preset: simblock-2019}', '{kind: uniform, min: 0ms, max: 20ms}'));
+    expect(() => checkShardable(zero)).toThrow(/^network\.latency\.min: must be > 0 for a sharded run \(--workers > 1\)/);
+    // One worker needs no lookahead.
+    expect(planLayout(lognormal, 1, 1, []).shards).toBe(1);
+  });
+
+  it('keeps whole SimBlock regions together for 2 shards (lookahead 119 ms) and the Byzantine nodes on one shard', () => {
+    const sc = scenario(SCENARIO.replace('count: 48', 'count: 1000'));
+    const two = planLayout(sc, 1, 2, []);
+    expect(two.strategy).toBe('whole-regions');
+    expect(two.lookaheadUs).toBe(119_000);
+    expect(Math.max(...two.sizes) / 500).toBeLessThanOrEqual(1.1);
+    const four = planLayout(sc, 1, 4, [1, 500, 999]);
+    expect(four.strategy).toBe('region-order');
+    expect(four.lookaheadUs).toBe(6_000); // Europe is split: its own 11 ms − 5 ms
+    expect([four.ownerOf[1], four.ownerOf[500], four.ownerOf[999]]).toEqual([0, 0, 0]);
+    expect(four.sizes.reduce((a, b) => a + b, 0)).toBe(1000);
+  });
+});
