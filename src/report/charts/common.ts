@@ -41,6 +41,17 @@ export function seriesLabel(point: RunSummary['point'], omit: readonly string[] 
   return parts.length === 0 ? 'all' : parts.join(' ');
 }
 
+/**
+ * A log-scale node-count axis spanning the data with a little margin: vega's
+ * default "nice" log domain runs to the next power of ten, leaving most of the
+ * plot empty and putting the first point on the axis line.
+ */
+export function nodesAxis(nodes: readonly number[]): { field: 'nodes'; type: 'quantitative'; scale: { type: 'log'; domain: [number, number]; nice: false }; title: string } {
+  const lo = Math.min(...nodes);
+  const hi = Math.max(...nodes);
+  return { field: 'nodes', type: 'quantitative', scale: { type: 'log', domain: [round(lo / 1.2, 3), round(hi * 1.2, 3)], nice: false }, title: 'nodes (log scale)' };
+}
+
 export const round = (x: number, digits = 4): number => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : 0);
 
 /** Points and runs with no Byzantine nodes and no faults: what scaling charts and verdicts compare. */

@@ -32,7 +32,7 @@ export function latencyCdf({ runs }: ChartInput): Chart | null {
       data: { values },
       mark: { type: 'line', interpolate: 'step-after' },
       encoding: {
-        x: { field: 'ms', type: 'quantitative', title: 'latency (ms)' },
+        x: { field: 'ms', type: 'quantitative', title: 'finality latency, submission to acceptance (ms)' },
         y: { field: 'fraction', type: 'quantitative', title: 'fraction final', scale: { domain: [0, 1] } },
         color: { field: 'series', type: 'nominal', title: 'run' },
       },

@@ -1,6 +1,6 @@
 /** p95 finality latency against node count, with the fitted a + b·ln(N) curve and its R² in the title. */
 import { fitLog } from '../stats.js';
-import { CONFIG, HEIGHT, SCHEMA, WIDTH, isClean, isCleanRun, round, type Chart, type ChartInput } from './common.js';
+import { CONFIG, HEIGHT, SCHEMA, WIDTH, isClean, isCleanRun, nodesAxis, round, type Chart, type ChartInput } from './common.js';
 
 export function latencyVsNodes(input: ChartInput): Chart | null {
   const points = input.points.filter(isClean);
@@ -17,7 +17,7 @@ export function latencyVsNodes(input: ChartInput): Chart | null {
     return { nodes: round(n), fit: round(fit.a + fit.b * Math.log(n)) };
   });
   const measured = points.map((p) => ({ nodes: p.nodes, p95: round(p.p95.mean), lo: round(p.p95.lo), hi: round(p.p95.hi) }));
-  const x = { field: 'nodes', type: 'quantitative' as const, scale: { type: 'log' as const }, title: 'nodes' };
+  const x = nodesAxis(nodes);
   const sign = fit.b < 0 ? '−' : '+';
   return {
     name: 'latency-vs-nodes',
@@ -25,12 +25,15 @@ export function latencyVsNodes(input: ChartInput): Chart | null {
     caption: 'Client-observed p95 finality latency per sweep point (mean, 95% CI) and the least-squares fit a + b·ln N over all runs without faults or Byzantine nodes.',
     spec: {
       $schema: SCHEMA,
-      title: { text: `p95 latency vs nodes: ${round(fit.a, 3)} ${sign} ${round(Math.abs(fit.b), 3)}·ln N ms, R² = ${fit.r2.toFixed(3)}` },
+      title: {
+        text: `p95 latency vs nodes: ${round(fit.a, 3)} ${sign} ${round(Math.abs(fit.b), 3)}·ln N ms, R² = ${fit.r2.toFixed(3)}`,
+        subtitle: `dots: mean of seeds ± 95% CI; dashed: fit over ${runs.length} runs`,
+      },
       width: WIDTH,
       height: HEIGHT,
       config: CONFIG,
       layer: [
-        { data: { values: curve }, mark: { type: 'line', color: '#e45756', strokeDash: [6, 3] }, encoding: { x, y: { field: 'fit', type: 'quantitative', title: 'p95 latency (ms)' } } },
+        { data: { values: curve }, mark: { type: 'line', color: '#e45756', strokeDash: [6, 3] }, encoding: { x, y: { field: 'fit', type: 'quantitative', title: 'p95 finality latency (ms)' } } },
         { data: { values: measured }, mark: { type: 'rule', color: '#4c78a8' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
         { data: { values: measured }, mark: { type: 'point', filled: true, size: 60, color: '#4c78a8' }, encoding: { x, y: { field: 'p95', type: 'quantitative' } } },
       ],

@@ -17,12 +17,28 @@ function downsample(r: RunSummary): Array<{ t: number; tps: number }> {
   return out;
 }
 
+/**
+ * At most MAX_RUNS runs: one per sweep point (its first seed) before any second
+ * seed, spread evenly over the points, so a size sweep shows its extremes.
+ */
+function spread(runs: readonly RunSummary[]): RunSummary[] {
+  const seen = new Set<string>();
+  const firsts = runs.filter((r) => {
+    const key = JSON.stringify([r.nodes, r.point]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (firsts.length < MAX_RUNS) return [...firsts, ...runs.filter((r) => !firsts.includes(r))].slice(0, MAX_RUNS);
+  return Array.from({ length: MAX_RUNS }, (_, i) => firsts[Math.round((i * (firsts.length - 1)) / (MAX_RUNS - 1))] as RunSummary);
+}
+
 export function throughputOverTime({ runs }: ChartInput): Chart | null {
   const withData = runs.filter((r) => r.throughput.length >= 2);
   if (withData.length === 0) return null;
   // Runs with faults are what this chart is for; without any, show the first few runs.
   const faulted = withData.filter((r) => r.faultWindows.length > 0);
-  const chosen = (faulted.length > 0 ? faulted : withData).slice(0, MAX_RUNS);
+  const chosen = spread(faulted.length > 0 ? faulted : withData);
   const label = (r: RunSummary): string => `${r.nodes} nodes ${seriesLabel(r.point)} seed ${r.seed}`.replace(' all ', ' ');
   const lines = chosen.flatMap((r) => downsample(r).map((p) => ({ ...p, run: label(r) })));
   const windows = chosen.flatMap((r) => r.faultWindows.map((w) => ({ start: round(w.startSeconds), end: round(w.endSeconds), fault: w.kind })));
@@ -45,7 +61,7 @@ export function throughputOverTime({ runs }: ChartInput): Chart | null {
               encoding: { x: { field: 'start', type: 'quantitative' as const }, x2: { field: 'end' }, fill: { field: 'fault', type: 'nominal' as const, title: 'fault', scale: { range: ['#e45756', '#f58518', '#b279a2', '#9d755d'] } } },
             }]
           : []),
-        { data: { values: lines }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { field: 'tps', type: 'quantitative', title: 'accepted TPS' }, stroke: { field: 'run', type: 'nominal', title: 'run' } } },
+        { data: { values: lines }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { field: 'tps', type: 'quantitative', title: 'accepted transactions/s (TPS)' }, stroke: { field: 'run', type: 'nominal', title: 'run' } } },
       ],
     },
   };

@@ -20,7 +20,7 @@ export function tpsVsOffered({ runs }: ChartInput): Chart | null {
       height: HEIGHT,
       config: CONFIG,
       layer: [
-        { data: { values: [{ offered: 0, tps: 0 }, { offered: maxOffered, tps: maxOffered }] }, mark: { type: 'line', color: '#999', strokeDash: [5, 4] }, encoding: { x, y: { field: 'tps', type: 'quantitative', title: 'accepted TPS' } } },
+        { data: { values: [{ offered: 0, tps: 0 }, { offered: maxOffered, tps: maxOffered }] }, mark: { type: 'line', color: '#999', strokeDash: [5, 4] }, encoding: { x, y: { field: 'tps', type: 'quantitative', title: 'accepted transactions/s (TPS)' } } },
         ...(perBucket.length > 0 ? [{ data: { values: perBucket }, mark: { type: 'point' as const, opacity: 0.35, size: 14 }, encoding: { x, y: { field: 'tps', type: 'quantitative' as const }, color: { field: 'nodes', type: 'nominal' as const, title: 'size' } } }] : []),
         { data: { values: perRun }, mark: { type: 'point', filled: true, size: 70, shape: 'diamond' }, encoding: { x, y: { field: 'tps', type: 'quantitative' }, color: { field: 'nodes', type: 'nominal', title: 'size' } } },
       ],
