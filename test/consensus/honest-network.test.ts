@@ -54,7 +54,7 @@ describe('honest network of 100 validators, SimBlock regions, 100 TPS', () => {
     const tip = longest.length - 1;
     expect(tip).toBeGreaterThanOrEqual(25);
     // First acceptance of each height, anywhere: no gap above 4 s after the first block.
-    const times = [...run.observer.firstAccepted.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v.time);
+    const times = [...run.observer.firstAccepted.entries()].toSorted((a, b) => a[0] - b[0]).map(([, v]) => v.time);
     // Every node has every height that some node accepted 3 s before the end.
     const settled = times.filter((t) => t <= END_US - 3_000_000).length;
     for (const chain of chains) expect(chain.length - 1).toBeGreaterThanOrEqual(settled);
@@ -76,7 +76,7 @@ describe('honest network of 100 validators, SimBlock regions, 100 TPS', () => {
     }
     expect(due).toBeGreaterThan(1_500);
     for (const n of inChain.values()) expect(n).toBe(1);
-    const latencies = [...run.observer.clientAccepted].map(([tx, t]) => t - run.observer.submitted.get(tx)!).sort((a, b) => a - b);
+    const latencies = [...run.observer.clientAccepted].map(([tx, t]) => t - run.observer.submitted.get(tx)!).toSorted((a, b) => a - b);
     console.log(
       `tip=${longest.length - 1} txs=${run.observer.submitted.size} accepted=${latencies.length} p50=${latencies[Math.floor(latencies.length / 2)]! / 1000}ms p99=${latencies[Math.floor(latencies.length * 0.99)]! / 1000}ms events=${run.result.events}`,
     );
