@@ -405,11 +405,12 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
       known.height = acceptedHeight;
     }
     this.issueFromById(from, preferredId);
-    const waitFirst = this.canDependOn(preferredId);
     // The second option (the preference at the queried height) only when it differs.
     const second = preferredId !== preferredIdAtHeight ? preferredIdAtHeight : undefined;
     if (second !== undefined) this.issueFromById(from, second);
+    // As AvalancheGo Chits: both dependencies are read after both blocks were issued.
     const waitSecond = second !== undefined && this.canDependOn(second);
+    const waitFirst = this.canDependOn(preferredId);
     if (!waitFirst && !waitSecond) {
       // Nothing to wait for: vote now (what the scheduler does with no deps, minus the closure).
       this.castVote(from, requestId, preferredId, second);
