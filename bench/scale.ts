@@ -34,6 +34,8 @@ interface RunFigures {
   simToWall: number;
   peakRssBytes: number;
   bytesPerNode: number;
+  /** CPU time of the whole process (all threads), s: robust to other load on the machine, unlike wall time. */
+  cpuSeconds: number;
   tps: number;
   traceHash: string;
   lookaheadMs: number | null;
@@ -77,11 +79,13 @@ async function child(nodes: number, workers: number, durationMs: number): Promis
   const rssBefore = process.memoryUsage().rss;
   const { scenario } = parseScenarioText(scenarioText(nodes, durationMs));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const onProgress = (p: { simMicros: number; events: number }): void => {
     process.stdout.write(`progress ${JSON.stringify({ simSeconds: p.simMicros / 1e6, events: p.events, wallSeconds: (performance.now() - t0) / 1000 })}\n`);
   };
   const run = workers === 1 ? simulate(scenario, { seed: 1, onProgress }) : await simulateSharded(scenario, { seed: 1, onProgress }, workers);
   const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const { summarise } = await import('../src/runner/summarise.js');
   const s = summarise(run);
   const peak = process.resourceUsage().maxRSS * 1024;
@@ -97,6 +101,7 @@ async function child(nodes: number, workers: number, durationMs: number): Promis
     simToWall: s.simSeconds / wall,
     peakRssBytes: peak,
     bytesPerNode: Math.max(0, peak - rssBefore) / nodes,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     tps: s.tps,
     traceHash: s.traceHash,
     lookaheadMs: sharding === undefined ? null : sharding.layout.lookaheadUs / 1000,
@@ -140,6 +145,7 @@ function runChild(nodes: number, workers: number, durationMs: number, maxWallS: 
         simToWall: p.wallSeconds > 0 ? p.simSeconds / p.wallSeconds : 0,
         peakRssBytes: 0,
         bytesPerNode: 0,
+        cpuSeconds: 0,
         tps: 0,
         traceHash: '',
         lookaheadMs: null,
@@ -153,7 +159,7 @@ function runChild(nodes: number, workers: number, durationMs: number, maxWallS: 
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 function table(rows: RunFigures[]): string {
-  const head = ['nodes', 'W', 'status', 'sim s', 'wall s', 'events', 'events/s', 'sim/wall', 'peak RSS MiB', 'bytes/node', 'speedup', 'lookahead ms', 'trace hash'];
+  const head = ['nodes', 'W', 'status', 'sim s', 'wall s', 'events', 'events/s', 'sim/wall', 'peak RSS MiB', 'bytes/node', 'CPU s', 'speedup', 'lookahead ms', 'trace hash'];
   const lines = rows.map((r) => {
     const base = rows.find((x) => x.nodes === r.nodes && x.workers === 1);
     const speedup = base !== undefined && r.workers > 1 && base.simToWall > 0 ? `${fmt(r.simToWall / base.simToWall, 2)}x` : '';
@@ -168,6 +174,7 @@ function table(rows: RunFigures[]): string {
       fmt(r.simToWall, 3),
       r.peakRssBytes > 0 ? fmt(r.peakRssBytes / 2 ** 20) : '',
       r.bytesPerNode > 0 ? fmt(r.bytesPerNode) : '',
+      r.cpuSeconds > 0 ? fmt(r.cpuSeconds, 1) : '',
       speedup,
       r.lookaheadMs === null ? '' : fmt(r.lookaheadMs),
       r.traceHash,
