@@ -11,6 +11,7 @@ import { collusion } from './collusion.js';
 import { equivocation } from './equivocation.js';
 import { randomVote } from './random-vote.js';
 import { silent } from './silent.js';
+import { splitBrain } from './split-brain.js';
 import { sybil } from './sybil.js';
 
 const STRATEGIES: readonly StrategyDefinition[] = [
@@ -23,6 +24,7 @@ const STRATEGIES: readonly StrategyDefinition[] = [
   equivocation,
   balancingNaive,
   balancingInformed,
+  splitBrain,
 ];
 
 export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name);

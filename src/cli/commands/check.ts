@@ -14,12 +14,17 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { runGate, parseGateSection, normaliseGate, type GateSpec, type RunCell } from '../../gate/index.js';
 import { strategyOrThrow } from '../../byzantine/registry.js';
 import type { RunSummary } from '../../metrics/summary.js';
 import { shellQuote } from '../../parallel/scenario-tasks.js';
+import { writeFileAtomic } from '../../report/atomic.js';
+import { gateCharts, writeGatePlots } from '../../report/charts/bft-threshold.js';
 import { runId, writeRunFile, writeTables } from '../../report/results.js';
+import { stakeUnitsOf } from '../../runner/stake-of.js';
+import type { Scenario } from '../../scenario/schema.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { parseWorkers } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -43,13 +48,17 @@ function parseSeedCount(text: string): number {
 
 /** Loads FILE and its gate; throws a one-line error on anything wrong (exit 2). */
 export function loadGate(file: string, seedCount: number | undefined): GateSpec {
+  return loadGateScenario(file, seedCount).spec;
+}
+
+function loadGateScenario(file: string, seedCount: number | undefined): { spec: GateSpec; scenario: Scenario } {
   const { scenario } = loadScenarioFile(file);
   if (scenario.gate === undefined) throw new UsageError(`${file}: gate: missing (avsim check needs a gate section: fractions, strategies, seeds, expected)`);
   const spec = seedCount === undefined ? parseGateSection(scenario.gate) : normaliseGate({ ...scenario.gate, seeds: seedCount });
   for (const s of spec.strategies) strategyOrThrow(s, 'gate.strategies');
   // Every cell must load: a fraction the schema refuses fails here, before hours of runs.
   for (const cell of spec.cells) loadScenarioFile(file, { sets: cellSets(cell.strategy, cell.fraction) });
-  return spec;
+  return { spec, scenario };
 }
 
 function workerFile(): string | undefined {
@@ -60,7 +69,7 @@ function workerFile(): string | undefined {
 export async function checkCommand(file: string, flags: CheckFlags): Promise<number> {
   const seedCount = flags.seeds === undefined ? undefined : parseSeedCount(flags.seeds);
   const workers = flags.workers === undefined ? Math.min(2, availableParallelism()) : parseWorkers(flags.workers);
-  const spec = loadGate(file, seedCount);
+  const { spec, scenario } = loadGateScenario(file, seedCount);
   const total = spec.cells.length * spec.seeds.length;
   const started = process.hrtime.bigint();
   const task = (strategy: string, fraction: number, seed: number): GateCellTask => ({
@@ -94,6 +103,11 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<num
     if (flags.out !== undefined) {
       for (const s of summaries) writeRunFile(flags.out, runId(cellPointId(s), s.seed), s);
       writeTables(flags.out, summaries);
+      writeFileAtomic(join(flags.out, 'gate.txt'), `${result.text}\n`);
+      let totalUnits = 0;
+      for (const u of stakeUnitsOf(scenario)) totalUnits += u;
+      const shape = { k: scenario.parameters.k, alphaPreference: scenario.parameters.alphaPreference, totalUnits };
+      await writeGatePlots(flags.out, gateCharts(result.cells, shape));
     }
     return result.exitCode;
   } finally {
