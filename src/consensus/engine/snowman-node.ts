@@ -76,6 +76,8 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
   // --- persisted across crashes (the accepted chain is on disk) ---
   /** accepted[h] is the accepted block at height h. */
   private readonly accepted: Block[];
+  /** Id -> height of the accepted blocks getBlock serves (a window of the newest, and genesis); derived from `accepted`. */
+  private readonly servable = new Map<BlockId, number>();
   /** Counters are persisted so ids stay unique after a restart. */
   private blockCounter = 0;
   private requestCounter = 0;
@@ -123,6 +125,7 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     this.behaviour = cfg.behaviour ?? HONEST;
     this.observer = cfg.observer ?? NO_OBSERVER;
     this.accepted = [cfg.genesis];
+    this.servable.set(cfg.genesis.id, 0);
     this.mempool = new Mempool(cfg.options.mempool);
     this.view = this.makeView();
   }
@@ -498,6 +501,9 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
       throw new Error(`SnowmanNode ${this.host.id}: accepted block ${b.id} at height ${b.height}, expected ${this.accepted.length}`);
     }
     this.accepted.push(b);
+    this.servable.set(b.id, b.height);
+    const evicted = b.height - this.cfg.options.servableAcceptedDepth;
+    if (evicted > 0) this.servable.delete(this.accepted[evicted]!.id);
     this.known.delete(b.id);
     this.issuedAt.delete(b.id);
     this.mempool.markAccepted(b.txs);
@@ -528,10 +534,9 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
   private getBlock(id: BlockId): Block | undefined {
     const b = this.known.get(id);
     if (b !== undefined) return b;
-    const top = this.accepted.length - 1;
-    const stop = Math.max(0, top - this.cfg.options.servableAcceptedDepth + 1);
-    for (let h = top; h >= stop; h--) if (this.accepted[h]!.id === id) return this.accepted[h];
-    return id === this.accepted[0]!.id ? this.accepted[0] : undefined;
+    // Servable accepted blocks: the newest servableAcceptedDepth, and genesis.
+    const h = this.servable.get(id);
+    return h === undefined ? undefined : this.accepted[h];
   }
 
   private isDecided(b: Block): boolean {
