@@ -137,8 +137,8 @@ export async function sweepCommand(file: string, flags: SweepFlags, log: (line: 
   if (runs.length > 0) {
     writeTables(outDir, runs);
     if (flags.report !== false) {
-      const scenario = runs[0]?.scenario ?? basename(file);
-      const report = await writeReport(outDir, { title: `avsim sweep: ${scenario}`, ...(flags.png === false ? { png: false } : {}) });
+      // The same page `avsim report DIR` writes, so re-running the report changes nothing.
+      const report = await writeReport(outDir, flags.png === false ? { png: false } : {});
       log(`report: ${report.runs} run(s), ${report.charts.length} chart(s) -> ${join(final, 'report.html')}`);
       for (const v of report.verdicts) log(`  ${String(v.target.nodes).padStart(6)} nodes: ${v.verdict.padEnd(12)} ${v.note}`);
     }
