@@ -46,10 +46,18 @@ export function seriesLabel(point: RunSummary['point'], omit: readonly string[] 
  * default "nice" log domain runs to the next power of ten, leaving most of the
  * plot empty and putting the first point on the axis line.
  */
-export function nodesAxis(nodes: readonly number[]): { field: 'nodes'; type: 'quantitative'; scale: { type: 'log'; domain: [number, number]; nice: false }; title: string } {
+export function nodesAxis(nodes: readonly number[]): {
+  field: 'nodes';
+  type: 'quantitative';
+  scale: { type: 'log'; domain: [number, number]; nice: false };
+  axis: { values: number[]; format: string };
+  title: string;
+} {
   const lo = Math.min(...nodes);
   const hi = Math.max(...nodes);
-  return { field: 'nodes', type: 'quantitative', scale: { type: 'log', domain: [round(lo / 1.2, 3), round(hi * 1.2, 3)], nice: false }, title: 'nodes (log scale)' };
+  // Ticks at the measured sizes: log-scale default ticks skip some (e.g. no "100" label).
+  const values = [...new Set(nodes)].slice(0, 20);
+  return { field: 'nodes', type: 'quantitative', scale: { type: 'log', domain: [round(lo / 1.2, 3), round(hi * 1.2, 3)], nice: false }, axis: { values, format: ',' }, title: 'nodes (log scale)' };
 }
 
 export const round = (x: number, digits = 4): number => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : 0);

@@ -18,6 +18,13 @@ export function latencyCdf({ runs }: ChartInput): Chart | null {
     chosen.push(r);
   }
   if (chosen.length === 0) return null;
+  // Legend and colours in node-count order (100, 500, 1000), not text order (100, 1000, 500).
+  chosen.sort((a, b) => a.nodes - b.nodes);
+  const order = [...new Set(chosen.map((r) => `${r.nodes} nodes ${seriesLabel(r.point)}`.replace(/ all$/, '')))];
+  // A few very late transactions would squeeze every curve to the left: cut the axis past the largest p99.
+  const p99 = Math.max(...chosen.map((r) => r.latencyMs.p99));
+  const max = Math.max(...chosen.map((r) => r.latencyMs.max));
+  const cut = max > p99 * 1.5 ? round(p99 * 1.3, 2) : undefined;
   const values = chosen.flatMap((r) => cdfOf(r).map((p) => ({ ms: round(p.ms), fraction: round(p.fraction), series: `${r.nodes} nodes ${seriesLabel(r.point)}`.replace(/ all$/, '') })));
   return {
     name: 'latency-cdf',
@@ -25,16 +32,16 @@ export function latencyCdf({ runs }: ChartInput): Chart | null {
     caption: 'Share of transactions final within a given time (submission to acceptance), one line per sweep point.',
     spec: {
       $schema: SCHEMA,
-      title: { text: 'Finality latency CDF (client-observed)' },
+      title: { text: 'Finality latency CDF (client-observed)', ...(cut === undefined ? {} : { subtitle: `axis cut at 1.3 × the largest p99; slowest transaction ${round(max, 3)} ms` }) },
       width: WIDTH,
       height: HEIGHT,
       config: CONFIG,
       data: { values },
-      mark: { type: 'line', interpolate: 'step-after' },
+      mark: { type: 'line', interpolate: 'step-after', clip: true },
       encoding: {
-        x: { field: 'ms', type: 'quantitative', title: 'finality latency, submission to acceptance (ms)' },
+        x: { field: 'ms', type: 'quantitative', title: 'finality latency, submission to acceptance (ms)', ...(cut === undefined ? {} : { scale: { domain: [0, cut], nice: false } }) },
         y: { field: 'fraction', type: 'quantitative', title: 'fraction final', scale: { domain: [0, 1] } },
-        color: { field: 'series', type: 'nominal', title: 'run' },
+        color: { field: 'series', type: 'nominal', title: 'run', sort: order },
       },
     },
   };
