@@ -62,7 +62,7 @@ export function summarise(run: FinishedRun): RunSummary {
     eventsPerSecond: round(run.wallSeconds > 0 ? result.events / run.wallSeconds : 0, 0),
     simToWallRatio: round(run.wallSeconds > 0 ? simSeconds / run.wallSeconds : 0, 3),
     offeredTps: round(meanOfferedTps(run.phases), 3),
-    tps: round(measuredSeconds > 0 ? c.acceptedTxsAfterWarmup / measuredSeconds : 0, 3),
+    tps: round(measuredSeconds > 0 ? c.acceptedTxsSinceWarmup / measuredSeconds : 0, 3),
     acceptedTransactions: c.acceptedTxs,
     acceptedBlocks: c.maxAcceptedHeight,
     latencyMs: c.clientLatency.summaryMs(),
