@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { SnowmanNode, type ClientTx } from '../consensus/engine/snowman-node.js';
 import type { Message } from '../consensus/engine/messages.js';
 import type { Behaviour } from '../consensus/engine/behaviour.js';
+import type { NodeObserver } from '../consensus/engine/observer.js';
 import type { RunSummary } from '../metrics/summary.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SweepPoint } from '../scenario/sweep.js';
@@ -25,6 +26,7 @@ import { networkConfigOf } from './network-config.js';
 import { sharedNodeConfigOf } from './node-config.js';
 import { stakeUnitsOf } from './stake-of.js';
 import { summarise } from './summarise.js';
+import { TeeObserver } from './tee-observer.js';
 import { clientSourceFor, loadPhasesOf } from './workload.js';
 
 export interface RunProgress {
@@ -54,6 +56,11 @@ export interface RunScenarioOptions {
   trace?: TraceOptions;
   /** The one command that re-runs exactly this case (RunSummary.repro). */
   repro?: string;
+  /** For tests and tools that look inside a run: every node as built, and a second observer of every node report. */
+  inspect?: {
+    onNode?: (id: number, node: SnowmanNode) => void;
+    observer?: NodeObserver;
+  };
 }
 
 /** Everything a finished simulation leaves for the summary. */
@@ -128,6 +135,8 @@ export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shar
           ...(options.trace.toMicros === undefined ? {} : { toUs: options.trace.toMicros }),
         });
 
+  const extra = options.inspect?.observer;
+  const observer: NodeObserver = extra === undefined ? collector : new TeeObserver(collector, extra);
   const model = shared.messageModel;
   const sim = new Simulation<Message, ClientTx>(
     {
@@ -152,7 +161,9 @@ export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shar
     },
     (host) => {
       const behaviour = behaviours.get(host.id);
-      return new SnowmanNode(host, { ...shared, observer: collector, ...(behaviour === undefined ? {} : { behaviour }) });
+      const node = new SnowmanNode(host, { ...shared, observer, ...(behaviour === undefined ? {} : { behaviour }) });
+      options.inspect?.onNode?.(host.id, node);
+      return node;
     },
   );
 

@@ -5,23 +5,13 @@
  * recording observer so tests can inspect each node's accepted chain, every
  * poll outcome and every transaction.
  */
-import type { ClientTx } from '../../src/consensus/engine/snowman-node.js';
 import { SnowmanNode } from '../../src/consensus/engine/snowman-node.js';
-import type { Message } from '../../src/consensus/engine/messages.js';
 import type { NodeObserver, PollOutcome } from '../../src/consensus/engine/observer.js';
-import type { Behaviour } from '../../src/consensus/engine/behaviour.js';
 import type { Micros, NodeId } from '../../src/consensus/host.js';
 import type { Block, BlockId, TxId } from '../../src/consensus/snowman/block.js';
-import { strategyOrThrow } from '../../src/byzantine/registry.js';
-import { assignByzantine } from '../../src/runner/byzantine-assignment.js';
-import { networkConfigOf } from '../../src/runner/network-config.js';
-import { sharedNodeConfigOf } from '../../src/runner/node-config.js';
-import { stakeUnitsOf } from '../../src/runner/stake-of.js';
-import { clientSourceFor, loadPhasesOf } from '../../src/runner/workload.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
-import { createStream, RUN_OWNER } from '../../src/sim/rng.js';
-import { Simulation } from '../../src/sim/simulation.js';
+import { planRun, simulate } from '../../src/runner/run-scenario.js';
 import type { RunResult } from '../../src/sim/types.js';
 
 export interface RecordedPoll extends PollOutcome {
@@ -90,47 +80,13 @@ export interface NetworkRun {
   readonly result: RunResult;
 }
 
-/** Runs a scenario (YAML text) with one seed to its duration. */
+/** Runs a scenario (YAML text) with one seed to its duration, through the real runner. */
 export function runNetwork(yaml: string, seed: number): NetworkRun {
   const { scenario } = parseScenarioText(yaml);
-  const n = scenario.nodes.count;
-  const stake = stakeUnitsOf(scenario);
-  const byzantine = assignByzantine(scenario.byzantine, stake, createStream(seed, RUN_OWNER, 'placement'));
-  const byzantineSet = new Set(byzantine);
-  const behaviours = new Map<NodeId, Behaviour>();
-  if (scenario.byzantine !== undefined) {
-    const def = strategyOrThrow(scenario.byzantine.strategy);
-    for (const node of byzantine) {
-      behaviours.set(node, def.create({ node, nodeCount: n, byzantine, rng: createStream(seed, node, 'byzantine'), options: scenario.byzantine.options }));
-    }
-  }
-  const shared = sharedNodeConfigOf(scenario, seed, stake);
-  const observer = new RecordingObserver(byzantineSet);
-  const model = shared.messageModel;
+  const plan = planRun(scenario, seed);
+  const observer = new RecordingObserver(plan.byzantineSet);
   const nodes: SnowmanNode[] = [];
-  const sim = new Simulation<Message, ClientTx>(
-    {
-      seed,
-      nodeCount: n,
-      durationUs: scenario.duration,
-      network: networkConfigOf(scenario),
-      limits: {
-        maxEvents: scenario.limits.maxEvents,
-        maxPendingEvents: scenario.limits.maxPendingEvents,
-        nodeQueueCapacity: scenario.limits.nodeQueueCapacity,
-      },
-    },
-    { sizeBytes: (m) => model.sizeBytes(m), cpuCost: (m) => model.cpuCostUs(m), typeTag: (m) => model.typeTag(m), describe: (m) => ({ kind: m.kind }) },
-    (host) => {
-      const behaviour = behaviours.get(host.id);
-      const node = new SnowmanNode(host, { ...shared, observer, ...(behaviour === undefined ? {} : { behaviour }) });
-      nodes[host.id] = node;
-      return node;
-    },
-  );
-  const honest = Array.from({ length: n }, (_, i) => i).filter((i) => !byzantineSet.has(i));
-  const phases = loadPhasesOf(scenario);
-  honest.forEach((node, rank) => sim.addClientSource(node, clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration)));
-  const result = sim.run();
-  return { scenario, nodes, byzantine, honest, observer, result };
+  const { result } = simulate(scenario, { seed, inspect: { observer, onNode: (id, node) => (nodes[id] = node) } });
+  const honest = Array.from({ length: scenario.nodes.count }, (_, i) => i).filter((i) => !plan.byzantineSet.has(i));
+  return { scenario, nodes, byzantine: plan.byzantine, honest, observer, result };
 }
