@@ -116,8 +116,7 @@ export async function sweepCommand(file: string, flags: SweepFlags, log: (line: 
         ...(shard === undefined ? {} : { shard }),
         ...(flags.progress === false ? { progress: false } : {}),
       },
-      // Under --replace, name the directory the results end up in, not the scratch one.
-      (line) => log(flags.replace === true ? line.replaceAll(outDir, final) : line),
+      log,
     );
   } catch (e) {
     if (flags.replace === true) await rm(outDir, { recursive: true, force: true });
@@ -129,7 +128,7 @@ export async function sweepCommand(file: string, flags: SweepFlags, log: (line: 
   }
   const { result } = sweep;
   if (result.outcome === 'interrupted') {
-    if (flags.replace === true) log(`sweep: ${final} left as it was; partial results in ${outDir} (continue with --out ${outDir} --resume)`);
+    if (flags.replace === true) log(`sweep: ${final} left as it was; the partial sweep is in ${outDir} (continue it with --out ${outDir} --resume, without --replace)`);
     return sweep.exitCode;
   }
 
@@ -143,7 +142,10 @@ export async function sweepCommand(file: string, flags: SweepFlags, log: (line: 
       for (const v of report.verdicts) log(`  ${String(v.target.nodes).padStart(6)} nodes: ${v.verdict.padEnd(12)} ${v.note}`);
     }
   }
-  if (flags.replace === true) await replaceDir(outDir, final);
+  if (flags.replace === true) {
+    await replaceDir(outDir, final);
+    log(`sweep: ${final} replaced by the finished sweep`);
+  }
 
   const failing = failingRuns(runs);
   if (failing.length > 0) {
