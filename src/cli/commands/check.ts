@@ -55,7 +55,13 @@ function loadGateScenario(file: string, seedCount: number | undefined): { spec: 
   const { scenario } = loadScenarioFile(file);
   if (scenario.gate === undefined) throw new UsageError(`${file}: gate: missing (avsim check needs a gate section: fractions, strategies, seeds, expected)`);
   const spec = seedCount === undefined ? parseGateSection(scenario.gate) : normaliseGate({ ...scenario.gate, seeds: seedCount });
-  for (const s of spec.strategies) strategyOrThrow(s, 'gate.strategies');
+  for (const s of spec.strategies) {
+    try {
+      strategyOrThrow(s, 'gate.strategies');
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+  }
   // Every cell must load: a fraction the schema refuses fails here, before hours of runs.
   for (const cell of spec.cells) loadScenarioFile(file, { sets: cellSets(cell.strategy, cell.fraction) });
   return { spec, scenario };
