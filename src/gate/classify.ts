@@ -64,7 +64,7 @@ export function classifyRun(s: RunSummary): { outcome: RunClass; reason: string 
   if (!s.liveness.ok) {
     return {
       outcome: 'safe-not-live',
-      reason: `${s.liveness.undecided} tx undecided past ${s.liveness.boundMs} ms`,
+      reason: `${s.liveness.undecided} tx undecided and ${s.liveness.lateAccepted ?? 0} accepted later than ${s.liveness.boundMs} ms`,
     };
   }
   return { outcome: 'safe-live', reason: `${s.acceptedTransactions} tx accepted` };

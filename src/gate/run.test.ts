@@ -41,7 +41,7 @@ function summary(strategy: string, fraction: number, seed: number, o: GateOutcom
       o === 'unsafe'
         ? { violations: 2, examples: [{ height: 7, nodes: [1, 2], blocks: ['a', 'b'], timeMs: 1234 }] }
         : { violations: 0, examples: [] },
-    liveness: { ok: o !== 'safe-not-live', undecided: o === 'safe-not-live' ? 12 : 0, boundMs: 5000 },
+    liveness: { ok: o !== 'safe-not-live', undecided: o === 'safe-not-live' ? 12 : 0, lateAccepted: 0, boundMs: 5000 },
     checks: [],
     repro: `avsim run experiments/bft-threshold.yaml --set byzantine.strategy=${strategy} --set byzantine.fraction=${fraction} --seed ${seed}`,
   };
@@ -121,7 +121,7 @@ describe('runGate', () => {
       '  silent @ 30%: expected safe-live, observed safe-not-live',
       ...[1, 2, 3].map(
         (s) =>
-          `    seed ${s} (safe-not-live: 12 tx undecided past 5000 ms): avsim run experiments/bft-threshold.yaml --set byzantine.strategy=silent --set byzantine.fraction=0.3 --seed ${s}`,
+          `    seed ${s} (safe-not-live: 12 tx undecided and 0 accepted later than 5000 ms): avsim run experiments/bft-threshold.yaml --set byzantine.strategy=silent --set byzantine.fraction=0.3 --seed ${s}`,
       ),
     ]);
     expect(r.text).toContain('silent      30%       safe-live      safe-not-live');

@@ -23,7 +23,7 @@ describe('LivenessChecker', () => {
     lc.submitted(3, 2_500_000);
     const r = lc.finish(3_000_000);
     expect(r).toMatchObject({ ok: false, pending: 3, undecided: 2, oldestPendingAgeUs: 3_000_000 });
-    expect(livenessSummary(r)).toEqual({ ok: false, undecided: 2, boundMs: 1000 });
+    expect(livenessSummary(r)).toEqual({ ok: false, undecided: 2, lateAccepted: r.lateAccepted, boundMs: 1000 });
   });
 
   it('the bound restarts when the last fault heals', () => {

@@ -193,5 +193,5 @@ export class LivenessChecker {
 
 /** The RunSummary.liveness section. */
 export function livenessSummary(r: LivenessReport): LivenessSummary {
-  return { ok: r.ok, undecided: r.undecided, boundMs: r.boundUs / 1000 };
+  return { ok: r.ok, undecided: r.undecided, lateAccepted: r.lateAccepted, boundMs: r.boundUs / 1000 };
 }

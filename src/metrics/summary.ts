@@ -40,6 +40,8 @@ export interface LivenessSummary {
   ok: boolean;
   /** Honest transactions still undecided past the liveness bound at the end of the run. */
   undecided: number;
+  /** Honest transactions that were accepted, but later than the bound allows. */
+  lateAccepted: number;
   /** Bound used, in ms. */
   boundMs: number;
 }

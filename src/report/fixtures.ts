@@ -64,7 +64,7 @@ export function fixtureSummary(k: FixtureKnobs = {}): RunSummary {
     faultWindows: k.faults === true ? [{ kind: 'kill', startSeconds: 20, endSeconds: 30 }] : [],
     byzantine: f > 0 ? { strategy: 'silent', fraction: f, nodes: Math.round(f * nodes) } : null,
     safety: { violations: f >= 0.33 ? 1 : 0, examples: f >= 0.33 ? [{ height: 12, nodes: [3, 9], blocks: ['aa', 'bb'], timeMs: 4100 }] : [] },
-    liveness: { ok: live, undecided: live ? 0 : 120, boundMs: 30_000 },
+    liveness: { ok: live, undecided: live ? 0 : 120, lateAccepted: 0, boundMs: 30_000 },
     checks: [],
     repro: `avsim run experiments/fixture.yaml --seed ${seed}`,
   };

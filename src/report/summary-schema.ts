@@ -51,7 +51,7 @@ export const RunSummarySchema = z.object({
     violations: z.number().int().min(0),
     examples: z.array(z.object({ height: z.number().int(), nodes: z.array(z.number().int()), blocks: z.array(z.string()), timeMs: nonNeg })),
   }),
-  liveness: z.object({ ok: z.boolean(), undecided: z.number().int().min(0), boundMs: nonNeg }),
+  liveness: z.object({ ok: z.boolean(), undecided: z.number().int().min(0), lateAccepted: z.number().int().min(0), boundMs: nonNeg }),
   checks: z.array(z.object({ expr: z.string(), ok: z.boolean(), value: finite.nullable() })),
   repro: z.string().min(1),
 });
