@@ -6,8 +6,8 @@
 import type { RunSummary } from '../../metrics/summary.js';
 import { evaluateChecks } from '../../metrics/checks.js';
 import { runScenario, type RunScenarioOptions } from '../../runner/run-scenario.js';
-import { loadScenarioFile } from '../../scenario/load.js';
-import { expandSweep, pointId, type SweepPoint } from '../../scenario/sweep.js';
+import { loadScenarioFile, parseSet } from '../../scenario/load.js';
+import { expandSweep, pointId, type SweepPoint, type SweepValue } from '../../scenario/sweep.js';
 import { runId, writeRunFile, writeTables } from '../../report/results.js';
 import { shellQuote } from '../../parallel/scenario-tasks.js';
 import { runScenarioSharded } from '../../parallel/sharded/run-sharded.js';
@@ -32,6 +32,12 @@ export interface RunFlags {
 
 function repro(file: string, seed: number, sets: readonly string[]): string {
   return ['avsim', 'run', shellQuote(file), '--seed', String(seed), ...sets.flatMap((s) => ['--set', shellQuote(s)])].join(' ');
+}
+
+function pointValue(set: string): SweepValue {
+  const parsed = parseSet(set);
+  if ('value' in parsed && (typeof parsed.value === 'number' || typeof parsed.value === 'boolean' || typeof parsed.value === 'string')) return parsed.value;
+  return set.slice(set.indexOf('=') + 1);
 }
 
 function humanLine(s: RunSummary): string {
@@ -61,7 +67,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.stderr.write(`note: ${file} has ${sweepPoints} sweep points; run executes the base scenario (use avsim sweep, or --set to pick a point)\n`);
   }
   const runnable = { ...scenario, sweep: {} };
-  const overrides = Object.fromEntries(sets.map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]));
+  // Typed as the scenario reads them (`nodes.count=2000` is the number 2000), as a sweep point records them.
+  const overrides = Object.fromEntries(sets.map((s) => [s.slice(0, s.indexOf('=')), pointValue(s)]));
   const point: SweepPoint = { id: pointId(overrides), overrides, values: { ...overrides } };
   const seeds = seedFlag === undefined ? scenario.seeds : [seedFlag];
   const showProgress = progressWanted(flags.progress);

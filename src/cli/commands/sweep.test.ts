@@ -98,6 +98,7 @@ describe('avsim sweep (end to end)', () => {
       expect(single.code, single.stderr).toBe(0);
       const s = JSON.parse(single.stdout) as RunSummary;
       expect([s.traceHash, s.events, s.tps, s.latencyMs, s.acceptedBlocks]).toEqual([r.traceHash, r.events, r.tps, r.latencyMs, r.acceptedBlocks]);
+      expect(s.point).toEqual({ 'nodes.count': r.nodes });
     }
     // The same task in-process (this thread) gives the same result as on a worker thread.
     const task = index.tasks[3] as unknown as SweepTask<SweepTaskPayload>;
