@@ -1,24 +1,33 @@
 /**
  * The message hot path's priority queue: a ladder queue (Tang, Goh & Thng,
  * "Ladder queue: an O(1) priority queue structure for large-scale discrete
- * event simulation", ACM TOMACS 2005) over flat typed arrays, with a small
- * 4-ary heap (flat-heap.ts) as its bottom. No object is allocated per event.
+ * event simulation", ACM TOMACS 2005) over flat typed arrays. No object is
+ * allocated per event.
  *
+ *  - Records: one interleaved buffer, 24 bytes per event (time f64, tie u32,
+ *    seq u32, payload i32, next i32), so touching an event costs one cache
+ *    line rather than one per field.
  *  - Top: an unsorted list of far-future events (time >= topStart).
  *  - Rungs: bucket arrays; rung 0 spans the Top's range when it is opened,
  *    and a bucket with more than SPLIT_THRESHOLD events is opened as a finer
- *    rung. Buckets are unsorted linked lists through the record arrays.
- *  - Bottom: a 4-ary heap holding the events of the current (finest) bucket
- *    and anything pushed below the current bucket; every event in it is
- *    earlier than every event elsewhere, so its minimum is the global minimum.
+ *    rung. Buckets are unsorted linked lists through the records. Bucket
+ *    widths are powers of two, so the bucket of a time is an exact
+ *    multiplication (no division, no rounding at bucket edges).
+ *  - Bottom: the events of the current (finest) bucket and anything pushed
+ *    below it; every event in it is earlier than every event elsewhere. A
+ *    refilled bucket of up to RUN_MAX events is sorted once (insertion sort)
+ *    into a "sorted run" that pops in O(1); the rare push below the current
+ *    bucket is inserted into the run. A bigger bottom (many events at one
+ *    instant) lives in a 4-ary heap (flat-heap.ts) instead.
  * Push and pop cost O(1) amortised for the usual simulation distributions, and
  * O(log n) at worst (many events at one instant all land in the bottom heap).
  *
  * Total order: (time, tie, seq) with tie = kind << 28 | dst << 14 | src
  * (event-order.ts). Checked at run time: two events never compare equal (the
- * bottom heap throws when it meets equal keys, and every pop must be strictly
- * after the previous pop, which also catches equal keys that never met), and
- * time never goes backwards (a push at or before the last popped key throws).
+ * sort and the bottom heap throw when they meet equal keys, and every pop must
+ * be strictly after the previous pop, which also catches equal keys that never
+ * met), and time never goes backwards (a push at or before the last popped key
+ * throws).
  */
 import type { Micros } from './time.js';
 import { FlatHeap } from './flat-heap.js';
@@ -38,18 +47,40 @@ export interface EventQueueOptions {
 }
 
 const MAX_RUNGS = 8;
-/** A bucket with more events than this becomes a finer rung instead of going to the bottom heap. */
+/** A bucket with more events than this becomes a finer rung instead of going to the bottom. */
 const SPLIT_THRESHOLD = 32;
 const MAX_BUCKETS = 1 << 20;
 const TOP_EVENTS_PER_BUCKET = 16;
+/** A refilled bucket up to this size becomes a sorted run; a bigger one goes to the bottom heap. */
+const RUN_MAX = 64;
+/** Capacity of the sorted run; a push that would overflow it moves the run into the bottom heap. */
+const RUN_CAP = 128;
+
+/** Record layout, in 4-byte words: time (f64) at 0-1, tie 2, seq 3, payload 4, next 5. */
+const REC_WORDS = 6;
+const W_TIE = 2;
+const W_SEQ = 3;
+const W_PAYLOAD = 4;
+const W_NEXT = 5;
+
+function equalKeys(t: number, k: number, s: number): never {
+  throw new EventOrderError(`event queue: two events with the same key (t=${t}, tie=${k}, seq=${s})`);
+}
+
+/** Smallest power of two >= x (x >= 1). */
+function pow2AtLeast(x: number): number {
+  let w = 2 ** Math.max(0, Math.ceil(Math.log2(x)));
+  while (w < x) w *= 2; // log2 may round down
+  return w;
+}
 
 export class EventQueue {
-  // Event records, indexed by record id; `next` links buckets, the top list and the free list.
-  private rTime: Float64Array;
-  private rTie: Uint32Array;
-  private rSeq: Uint32Array;
-  private rPayload: Int32Array;
-  private rNext: Int32Array;
+  // Event records, indexed by record id, as three views of one buffer:
+  // f64[3·rec] = time; u32[6·rec + W_*] = tie, seq, payload (as i32), next (as i32).
+  private f64: Float64Array;
+  private u32: Uint32Array;
+  private i32: Int32Array;
+  private cap: number;
   private freeHead = -1;
   private n = 0;
   private readonly maxPending: number;
@@ -65,12 +96,19 @@ export class EventQueue {
   private nRungs = 0;
   private readonly rungStart = new Float64Array(MAX_RUNGS);
   private readonly rungWidth = new Float64Array(MAX_RUNGS);
+  /** 1 / width, exact because widths are powers of two. */
+  private readonly rungInv = new Float64Array(MAX_RUNGS);
   private readonly rungBuckets = new Int32Array(MAX_RUNGS);
   private readonly rungCur = new Int32Array(MAX_RUNGS);
-  private readonly heads: Int32Array[] = [];
-  private readonly counts: Int32Array[] = [];
+  /** Per rung, interleaved [head, count] per bucket. */
+  private readonly buckets: Int32Array[] = [];
 
-  private readonly bottom = new FlatHeap(256);
+  // Bottom: a sorted run (descending, next to pop at runLen - 1) or, when big, a heap.
+  // At most one of the two is non-empty.
+  private readonly run = new Int32Array(RUN_CAP);
+  private readonly runTime = new Float64Array(RUN_CAP);
+  private runLen = 0;
+  private readonly heap = new FlatHeap(256);
 
   /** Key of the last popped event (the "now" of the queue); -1 before the first pop. */
   lastTime: Micros = -1;
@@ -83,16 +121,13 @@ export class EventQueue {
     }
     this.maxPending = opts.maxPending;
     const cap = Math.max(16, Math.min(opts.initialCapacity ?? 1024, opts.maxPending));
-    this.rTime = new Float64Array(cap);
-    this.rTie = new Uint32Array(cap);
-    this.rSeq = new Uint32Array(cap);
-    this.rPayload = new Int32Array(cap);
-    this.rNext = new Int32Array(cap);
+    const buf = new ArrayBuffer(cap * REC_WORDS * 4);
+    this.f64 = new Float64Array(buf);
+    this.u32 = new Uint32Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.cap = cap;
     this.linkFree(0, cap);
-    for (let r = 0; r < MAX_RUNGS; r++) {
-      this.heads.push(new Int32Array(0));
-      this.counts.push(new Int32Array(0));
-    }
+    for (let r = 0; r < MAX_RUNGS; r++) this.buckets.push(new Int32Array(0));
   }
 
   get size(): number {
@@ -105,8 +140,10 @@ export class EventQueue {
 
   /** Time of the earliest event; only valid when size > 0. */
   peekTime(): Micros {
-    if (this.bottom.size === 0) this.refill();
-    return this.bottom.peekTime();
+    if (this.runLen > 0) return this.runTime[this.runLen - 1]!;
+    if (this.heap.size === 0) this.refill();
+    if (this.runLen > 0) return this.runTime[this.runLen - 1]!;
+    return this.heap.peekTime();
   }
 
   push(time: Micros, tie: number, seq: number, payload: number): void {
@@ -122,34 +159,40 @@ export class EventQueue {
     }
     if (this.freeHead < 0) this.grow();
     const rec = this.freeHead;
-    this.freeHead = this.rNext[rec]!;
-    this.rTime[rec] = time;
-    this.rTie[rec] = tie;
-    this.rSeq[rec] = seq;
-    this.rPayload[rec] = payload;
+    const i32 = this.i32;
+    const w = rec * REC_WORDS;
+    this.freeHead = i32[w + W_NEXT]!;
+    this.f64[rec * 3] = time;
+    const u32 = this.u32;
+    u32[w + W_TIE] = tie;
+    u32[w + W_SEQ] = seq;
+    i32[w + W_PAYLOAD] = payload;
     this.n++;
 
     if (time >= this.topStart) {
-      this.rNext[rec] = this.topHead;
+      i32[w + W_NEXT] = this.topHead;
       this.topHead = rec;
       this.topCount++;
       if (time < this.topMin) this.topMin = time;
       if (time > this.topMax) this.topMax = time;
       return;
     }
-    for (let r = 0; r < this.nRungs; r++) {
-      const start = this.rungStart[r]!;
-      const w = this.rungWidth[r]!;
-      if (time >= start + this.rungCur[r]! * w) {
-        const b = Math.floor((time - start) / w);
-        const heads = this.heads[r]!;
-        this.rNext[rec] = heads[b]!;
-        heads[b] = rec;
-        this.counts[r]![b]!++;
+    const nRungs = this.nRungs;
+    const rungStart = this.rungStart;
+    const rungWidth = this.rungWidth;
+    const rungCur = this.rungCur;
+    for (let r = 0; r < nRungs; r++) {
+      const start = rungStart[r]!;
+      if (time >= start + rungCur[r]! * rungWidth[r]!) {
+        const b2 = Math.floor((time - start) * this.rungInv[r]!) << 1;
+        const bk = this.buckets[r]!;
+        i32[w + W_NEXT] = bk[b2]!;
+        bk[b2] = rec;
+        bk[b2 + 1]!++;
         return;
       }
     }
-    this.bottom.push(time, tie, seq, rec);
+    this.pushBottom(rec, time);
   }
 
   /**
@@ -157,30 +200,120 @@ export class EventQueue {
    * lastTime / lastTie / lastSeq. Throws on an empty queue.
    */
   pop(): number {
-    if (this.n === 0) throw new EventOrderError('event queue: pop on empty queue');
-    const bottom = this.bottom;
-    if (bottom.size === 0) this.refill();
-    const rec = bottom.pop();
-    const t = bottom.lastTime;
-    const k = bottom.lastTie;
-    const s = bottom.lastSeq;
-    if (t < this.lastTime || (t === this.lastTime && cmpTail(k, s, this.lastTie, this.lastSeq) <= 0)) {
-      throw new EventOrderError(
-        `event queue: popped (t=${t}, tie=${k}, seq=${s}) does not follow (t=${this.lastTime}, tie=${this.lastTie}, seq=${this.lastSeq}): equal keys or time went backwards`,
-      );
+    let len = this.runLen;
+    if (len === 0) {
+      if (this.heap.size > 0) return this.popHeap();
+      if (this.n === 0) throw new EventOrderError('event queue: pop on empty queue');
+      this.refill();
+      len = this.runLen;
+      if (len === 0) return this.popHeap();
     }
+    len--;
+    this.runLen = len;
+    const rec = this.run[len]!;
+    const t = this.runTime[len]!;
+    const w = rec * REC_WORDS;
+    const i32 = this.i32;
+    const u32 = this.u32;
+    const k = u32[w + W_TIE]!;
+    const s = u32[w + W_SEQ]!;
+    if (t <= this.lastTime) this.checkAfterLast(t, k, s);
     this.lastTime = t;
     this.lastTie = k;
     this.lastSeq = s;
-    const p = this.rPayload[rec]!;
-    this.rNext[rec] = this.freeHead;
+    const p = i32[w + W_PAYLOAD]!;
+    i32[w + W_NEXT] = this.freeHead;
     this.freeHead = rec;
     this.n--;
     return p;
   }
 
-  /** Moves the next non-empty bucket (splitting big ones into finer rungs) into the bottom heap. */
+  private popHeap(): number {
+    const heap = this.heap;
+    const rec = heap.pop();
+    const t = heap.lastTime;
+    const k = heap.lastTie;
+    const s = heap.lastSeq;
+    if (t <= this.lastTime) this.checkAfterLast(t, k, s);
+    this.lastTime = t;
+    this.lastTie = k;
+    this.lastSeq = s;
+    const w = rec * REC_WORDS;
+    const p = this.i32[w + W_PAYLOAD]!;
+    this.i32[w + W_NEXT] = this.freeHead;
+    this.freeHead = rec;
+    this.n--;
+    return p;
+  }
+
+  /** The popped key (t <= lastTime) must still be strictly after the last popped key. */
+  private checkAfterLast(t: number, k: number, s: number): void {
+    if (t < this.lastTime || cmpTail(k, s, this.lastTie, this.lastSeq) <= 0) {
+      throw new EventOrderError(
+        `event queue: popped (t=${t}, tie=${k}, seq=${s}) does not follow (t=${this.lastTime}, tie=${this.lastTie}, seq=${this.lastSeq}): equal keys or time went backwards`,
+      );
+    }
+  }
+
+  /** An event below the finest rung's current bucket: into the sorted run, or the heap if that is in use or the run is full. */
+  private pushBottom(rec: number, time: number): void {
+    if (this.heap.size > 0) {
+      this.heapPush(rec);
+      return;
+    }
+    if (this.runLen === RUN_CAP) {
+      this.runToHeap();
+      this.heapPush(rec);
+      return;
+    }
+    this.runInsert(rec, time);
+  }
+
+  private heapPush(rec: number): void {
+    const w = rec * REC_WORDS;
+    this.heap.push(this.f64[rec * 3]!, this.u32[w + W_TIE]!, this.u32[w + W_SEQ]!, rec);
+  }
+
+  private runToHeap(): void {
+    for (let i = 0; i < this.runLen; i++) this.heapPush(this.run[i]!);
+    this.runLen = 0;
+  }
+
+  /** Inserts into the descending run: shifts the later-to-pop... earlier keys toward the end. */
+  private runInsert(rec: number, t: number): void {
+    const run = this.run;
+    const runTime = this.runTime;
+    const u32 = this.u32;
+    const w = rec * REC_WORDS;
+    const k = u32[w + W_TIE]!;
+    const s = u32[w + W_SEQ]!;
+    let j = this.runLen - 1;
+    // Move every entry with a smaller key (nearer the end) one place up.
+    while (j >= 0) {
+      const jt = runTime[j]!;
+      if (jt > t) break;
+      if (jt === t) {
+        const jw = run[j]! * REC_WORDS;
+        const jk = u32[jw + W_TIE]!;
+        if (jk > k) break;
+        if (jk === k) {
+          const js = u32[jw + W_SEQ]!;
+          if (js > s) break;
+          if (js === s) equalKeys(t, k, s);
+        }
+      }
+      run[j + 1] = run[j]!;
+      runTime[j + 1] = jt;
+      j--;
+    }
+    run[j + 1] = rec;
+    runTime[j + 1] = t;
+    this.runLen++;
+  }
+
+  /** Moves the next non-empty bucket (splitting big ones into finer rungs) into the bottom. */
   private refill(): void {
+    const i32 = this.i32;
     for (;;) {
       if (this.nRungs === 0) {
         if (this.topCount === 0) throw new EventOrderError('event queue: internal error, no events to refill from');
@@ -188,33 +321,41 @@ export class EventQueue {
         continue;
       }
       const r = this.nRungs - 1;
-      const counts = this.counts[r]!;
+      const bk = this.buckets[r]!;
       const nb = this.rungBuckets[r]!;
       let b = this.rungCur[r]!;
-      while (b < nb && counts[b] === 0) b++;
+      while (b < nb && bk[2 * b + 1] === 0) b++;
       if (b === nb) {
         this.rungCur[r] = nb;
         this.nRungs--;
         continue;
       }
-      const c = counts[b]!;
-      const heads = this.heads[r]!;
-      let rec = heads[b]!;
-      heads[b] = -1;
-      counts[b] = 0;
+      const c = bk[2 * b + 1]!;
+      let rec = bk[2 * b]!;
+      bk[2 * b] = -1;
+      bk[2 * b + 1] = 0;
       this.rungCur[r] = b + 1;
       const w = this.rungWidth[r]!;
-      const bucketStart = this.rungStart[r]! + b * w;
       if (c > SPLIT_THRESHOLD && w > 1 && this.nRungs < MAX_RUNGS) {
-        const nbChild = c < MAX_BUCKETS ? c : MAX_BUCKETS;
-        this.openRung(this.nRungs, bucketStart, Math.ceil(w / nbChild), nbChild, rec);
+        const bucketStart = this.rungStart[r]! + b * w;
+        // Child width: a power of two dividing w, giving at most c buckets.
+        const wc = pow2AtLeast(w / Math.min(c, MAX_BUCKETS));
+        this.openRung(this.nRungs, bucketStart, wc, w / wc, rec);
         this.nRungs++;
         continue;
       }
-      const bottom = this.bottom;
+      if (c <= RUN_MAX) {
+        // Insertion sort into the (empty) run: a bucket holds a handful of events.
+        while (rec >= 0) {
+          const nx = i32[rec * REC_WORDS + W_NEXT]!;
+          this.runInsert(rec, this.f64[rec * 3]!);
+          rec = nx;
+        }
+        return;
+      }
       while (rec >= 0) {
-        const nx = this.rNext[rec]!;
-        bottom.push(this.rTime[rec]!, this.rTie[rec]!, this.rSeq[rec]!, rec);
+        const nx = i32[rec * REC_WORDS + W_NEXT]!;
+        this.heapPush(rec);
         rec = nx;
       }
       return;
@@ -224,11 +365,13 @@ export class EventQueue {
   /** Opens rung 0 over the Top's events. */
   private openTop(): void {
     const count = this.topCount;
-    // About TOP_EVENTS_PER_BUCKET events per bucket: each refill then moves a
-    // handful of events into the bottom heap (measured best in the hold model).
-    const nb = Math.min(Math.ceil(count / TOP_EVENTS_PER_BUCKET), MAX_BUCKETS);
+    // About TOP_EVENTS_PER_BUCKET events per bucket: each refill then sorts a
+    // handful of events into the bottom (measured best in the hold model).
+    const nbTarget = Math.min(Math.ceil(count / TOP_EVENTS_PER_BUCKET), MAX_BUCKETS);
     const span = this.topMax - this.topMin + 1;
-    const w = Math.max(1, Math.ceil(span / nb));
+    let w = pow2AtLeast(span / nbTarget);
+    while (Math.ceil(span / w) > MAX_BUCKETS) w *= 2;
+    const nb = Math.ceil(span / w);
     const start = this.topMin;
     this.openRung(0, start, w, nb, this.topHead);
     this.nRungs = 1;
@@ -240,59 +383,54 @@ export class EventQueue {
     this.topMax = -Infinity;
   }
 
-  /** Sets up rung r and distributes the list starting at `rec` into its buckets. */
+  /** Sets up rung r (width w, a power of two) and distributes the list starting at `rec` into its buckets. */
   private openRung(r: number, start: number, w: number, nb: number, rec: number): void {
-    if (this.heads[r]!.length < nb) {
-      const size = Math.max(nb, this.heads[r]!.length * 2, 64);
-      this.heads[r] = new Int32Array(size);
-      this.counts[r] = new Int32Array(size);
+    if (this.buckets[r]!.length < 2 * nb) {
+      this.buckets[r] = new Int32Array(2 * Math.max(nb, this.buckets[r]!.length, 64));
     }
-    const heads = this.heads[r]!;
-    const counts = this.counts[r]!;
-    heads.fill(-1, 0, nb);
-    counts.fill(0, 0, nb);
+    const bk = this.buckets[r]!;
+    for (let i = 0; i < 2 * nb; i += 2) {
+      bk[i] = -1;
+      bk[i + 1] = 0;
+    }
+    const inv = 1 / w;
     this.rungStart[r] = start;
     this.rungWidth[r] = w;
+    this.rungInv[r] = inv;
     this.rungBuckets[r] = nb;
     this.rungCur[r] = 0;
-    const next = this.rNext;
-    const time = this.rTime;
+    const i32 = this.i32;
+    const f64 = this.f64;
     while (rec >= 0) {
-      const nx = next[rec]!;
-      const b = Math.floor((time[rec]! - start) / w);
-      next[rec] = heads[b]!;
-      heads[b] = rec;
-      counts[b]!++;
+      const nw = rec * REC_WORDS + W_NEXT;
+      const nx = i32[nw]!;
+      const b2 = Math.floor((f64[rec * 3]! - start) * inv) << 1;
+      i32[nw] = bk[b2]!;
+      bk[b2] = rec;
+      bk[b2 + 1]!++;
       rec = nx;
     }
   }
 
   private linkFree(from: number, to: number): void {
     // Lowest ids first on the free list.
+    const i32 = this.i32;
     for (let i = to - 1; i >= from; i--) {
-      this.rNext[i] = this.freeHead;
+      i32[i * REC_WORDS + W_NEXT] = this.freeHead;
       this.freeHead = i;
     }
   }
 
   private grow(): void {
-    const old = this.rTime.length;
+    const old = this.cap;
     const cap = Math.min(old * 2, this.maxPending);
-    const time = new Float64Array(cap);
-    const tie = new Uint32Array(cap);
-    const seq = new Uint32Array(cap);
-    const payload = new Int32Array(cap);
-    const next = new Int32Array(cap);
-    time.set(this.rTime);
-    tie.set(this.rTie);
-    seq.set(this.rSeq);
-    payload.set(this.rPayload);
-    next.set(this.rNext);
-    this.rTime = time;
-    this.rTie = tie;
-    this.rSeq = seq;
-    this.rPayload = payload;
-    this.rNext = next;
+    const buf = new ArrayBuffer(cap * REC_WORDS * 4);
+    const f64 = new Float64Array(buf);
+    f64.set(this.f64);
+    this.f64 = f64;
+    this.u32 = new Uint32Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.cap = cap;
     this.linkFree(old, cap);
   }
 }
