@@ -5,8 +5,8 @@
  * allocated per event.
  *
  *  - Records: one interleaved buffer, 24 bytes per event (time f64, tie u32,
- *    seq u32, payload i32, next i32), so touching an event costs one cache
- *    line rather than one per field.
+ *    seq u32, payload i32), so touching an event costs one cache line rather
+ *    than one per field; list links live in a separate dense array.
  *  - Top: an unsorted list of far-future events (time >= topStart).
  *  - Rungs: bucket arrays; rung 0 spans the Top's range when it is opened,
  *    and a bucket with more than SPLIT_THRESHOLD events is opened as a finer
@@ -56,12 +56,11 @@ const RUN_MAX = 64;
 /** Capacity of the sorted run; a push that would overflow it moves the run into the bottom heap. */
 const RUN_CAP = 128;
 
-/** Record layout, in 4-byte words: time (f64) at 0-1, tie 2, seq 3, payload 4, next 5. */
+/** Record layout, in 4-byte words: time (f64) at 0-1, tie 2, seq 3, payload 4, 5 unused. */
 const REC_WORDS = 6;
 const W_TIE = 2;
 const W_SEQ = 3;
 const W_PAYLOAD = 4;
-const W_NEXT = 5;
 
 function equalKeys(t: number, k: number, s: number): never {
   throw new EventOrderError(`event queue: two events with the same key (t=${t}, tie=${k}, seq=${s})`);
@@ -76,10 +75,16 @@ function pow2AtLeast(x: number): number {
 
 export class EventQueue {
   // Event records, indexed by record id, as three views of one buffer:
-  // f64[3·rec] = time; u32[6·rec + W_*] = tie, seq, payload (as i32), next (as i32).
+  // f64[3·rec] = time; u32[6·rec + W_*] = tie, seq, payload (as i32).
   private f64: Float64Array;
   private u32: Uint32Array;
   private i32: Int32Array;
+  /**
+   * Links of buckets, the top list and the free list, kept apart from the
+   * records: walking a list then touches a small dense array, and the record
+   * loads of successive steps do not wait on each other.
+   */
+  private next: Int32Array;
   private cap: number;
   private freeHead = -1;
   private n = 0;
@@ -125,6 +130,7 @@ export class EventQueue {
     this.f64 = new Float64Array(buf);
     this.u32 = new Uint32Array(buf);
     this.i32 = new Int32Array(buf);
+    this.next = new Int32Array(cap);
     this.cap = cap;
     this.linkFree(0, cap);
     for (let r = 0; r < MAX_RUNGS; r++) this.buckets.push(new Int32Array(0));
@@ -161,7 +167,8 @@ export class EventQueue {
     const rec = this.freeHead;
     const i32 = this.i32;
     const w = rec * REC_WORDS;
-    this.freeHead = i32[w + W_NEXT]!;
+    const next = this.next;
+    this.freeHead = next[rec]!;
     this.f64[rec * 3] = time;
     const u32 = this.u32;
     u32[w + W_TIE] = tie;
@@ -170,7 +177,7 @@ export class EventQueue {
     this.n++;
 
     if (time >= this.topStart) {
-      i32[w + W_NEXT] = this.topHead;
+      next[rec] = this.topHead;
       this.topHead = rec;
       this.topCount++;
       if (time < this.topMin) this.topMin = time;
@@ -186,7 +193,7 @@ export class EventQueue {
       if (time >= start + rungCur[r]! * rungWidth[r]!) {
         const b2 = Math.floor((time - start) * this.rungInv[r]!) << 1;
         const bk = this.buckets[r]!;
-        i32[w + W_NEXT] = bk[b2]!;
+        next[rec] = bk[b2]!;
         bk[b2] = rec;
         bk[b2 + 1]!++;
         return;
@@ -222,7 +229,7 @@ export class EventQueue {
     this.lastTie = k;
     this.lastSeq = s;
     const p = i32[w + W_PAYLOAD]!;
-    i32[w + W_NEXT] = this.freeHead;
+    this.next[rec] = this.freeHead;
     this.freeHead = rec;
     this.n--;
     return p;
@@ -240,7 +247,7 @@ export class EventQueue {
     this.lastSeq = s;
     const w = rec * REC_WORDS;
     const p = this.i32[w + W_PAYLOAD]!;
-    this.i32[w + W_NEXT] = this.freeHead;
+    this.next[rec] = this.freeHead;
     this.freeHead = rec;
     this.n--;
     return p;
@@ -313,7 +320,7 @@ export class EventQueue {
 
   /** Moves the next non-empty bucket (splitting big ones into finer rungs) into the bottom. */
   private refill(): void {
-    const i32 = this.i32;
+    const next = this.next;
     for (;;) {
       if (this.nRungs === 0) {
         if (this.topCount === 0) throw new EventOrderError('event queue: internal error, no events to refill from');
@@ -347,14 +354,14 @@ export class EventQueue {
       if (c <= RUN_MAX) {
         // Insertion sort into the (empty) run: a bucket holds a handful of events.
         while (rec >= 0) {
-          const nx = i32[rec * REC_WORDS + W_NEXT]!;
+          const nx = next[rec]!;
           this.runInsert(rec, this.f64[rec * 3]!);
           rec = nx;
         }
         return;
       }
       while (rec >= 0) {
-        const nx = i32[rec * REC_WORDS + W_NEXT]!;
+        const nx = next[rec]!;
         this.heapPush(rec);
         rec = nx;
       }
@@ -399,13 +406,12 @@ export class EventQueue {
     this.rungInv[r] = inv;
     this.rungBuckets[r] = nb;
     this.rungCur[r] = 0;
-    const i32 = this.i32;
+    const next = this.next;
     const f64 = this.f64;
     while (rec >= 0) {
-      const nw = rec * REC_WORDS + W_NEXT;
-      const nx = i32[nw]!;
+      const nx = next[rec]!;
       const b2 = Math.floor((f64[rec * 3]! - start) * inv) << 1;
-      i32[nw] = bk[b2]!;
+      next[rec] = bk[b2]!;
       bk[b2] = rec;
       bk[b2 + 1]!++;
       rec = nx;
@@ -414,9 +420,9 @@ export class EventQueue {
 
   private linkFree(from: number, to: number): void {
     // Lowest ids first on the free list.
-    const i32 = this.i32;
+    const next = this.next;
     for (let i = to - 1; i >= from; i--) {
-      i32[i * REC_WORDS + W_NEXT] = this.freeHead;
+      next[i] = this.freeHead;
       this.freeHead = i;
     }
   }
@@ -430,6 +436,9 @@ export class EventQueue {
     this.f64 = f64;
     this.u32 = new Uint32Array(buf);
     this.i32 = new Int32Array(buf);
+    const next = new Int32Array(cap);
+    next.set(this.next);
+    this.next = next;
     this.cap = cap;
     this.linkFree(old, cap);
   }
