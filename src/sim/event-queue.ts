@@ -9,16 +9,16 @@
  *    than one per field; list links live in a separate dense array.
  *  - Top: an unsorted list of far-future events (time >= topStart).
  *  - Rungs: bucket arrays; rung 0 spans the Top's range when it is opened,
- *    and a bucket with more than SPLIT_THRESHOLD events is opened as a finer
- *    rung. Buckets are unsorted linked lists through the records. Bucket
+ *    and a bucket with more than RUN_MAX events is opened as a finer rung. Buckets are unsorted linked lists through the records. Bucket
  *    widths are powers of two, so the bucket of a time is an exact
  *    multiplication (no division, no rounding at bucket edges).
  *  - Bottom: the events of the current (finest) bucket and anything pushed
  *    below it; every event in it is earlier than every event elsewhere. A
- *    refilled bucket of up to RUN_MAX events is sorted once (insertion sort)
- *    into a "sorted run" that pops in O(1); the rare push below the current
- *    bucket is inserted into the run. A bigger bottom (many events at one
- *    instant) lives in a 4-ary heap (flat-heap.ts) instead.
+ *    refilled bucket of up to RUN_MAX events is sorted once (insertion sort
+ *    when small, else a counting sort on the time plus an insertion pass for
+ *    ties) into a "sorted run" that pops in O(1); the rare push below the
+ *    current bucket is inserted into the run. A bigger bottom (many events at
+ *    one instant) lives in a 4-ary heap (flat-heap.ts) instead.
  * Push and pop cost O(1) amortised for the usual simulation distributions, and
  * O(log n) at worst (many events at one instant all land in the bottom heap).
  *
@@ -47,14 +47,21 @@ export interface EventQueueOptions {
 }
 
 const MAX_RUNGS = 8;
-/** A bucket with more events than this becomes a finer rung instead of going to the bottom. */
-const SPLIT_THRESHOLD = 32;
 const MAX_BUCKETS = 1 << 20;
 const TOP_EVENTS_PER_BUCKET = 16;
-/** A refilled bucket up to this size becomes a sorted run; a bigger one goes to the bottom heap. */
-const RUN_MAX = 64;
+/** A refilled bucket up to this size is sorted by insertion alone. */
+const SMALL_BUCKET = 16;
+/**
+ * A refilled bucket up to this size is sorted (counting sort on the time, then
+ * an insertion pass) into the sorted run; a bigger one is opened as a finer
+ * rung, or, when it cannot be split (one instant, or no rung left), goes to
+ * the bottom heap.
+ */
+const RUN_MAX = 2048;
 /** Capacity of the sorted run; a push that would overflow it moves the run into the bottom heap. */
-const RUN_CAP = 128;
+const RUN_CAP = 2 * RUN_MAX;
+/** Target events per bucket of a finer rung opened by a split. */
+const CHILD_EVENTS_PER_BUCKET = RUN_MAX / 4;
 
 /** Record layout, in 4-byte words: time (f64) at 0-1, tie 2, seq 3, payload 4, 5 unused. */
 const REC_WORDS = 6;
@@ -113,6 +120,11 @@ export class EventQueue {
   private readonly run = new Int32Array(RUN_CAP);
   private readonly runTime = new Float64Array(RUN_CAP);
   private runLen = 0;
+  // Scratch for the counting sort.
+  private readonly sortRec = new Int32Array(RUN_MAX);
+  private readonly sortSlot = new Int32Array(RUN_MAX);
+  private readonly sortTime = new Float64Array(RUN_MAX);
+  private readonly sortCount = new Int32Array(RUN_MAX);
   private readonly heap = new FlatHeap(256);
 
   /** Key of the last popped event (the "now" of the queue); -1 before the first pop. */
@@ -343,22 +355,26 @@ export class EventQueue {
       bk[2 * b + 1] = 0;
       this.rungCur[r] = b + 1;
       const w = this.rungWidth[r]!;
-      if (c > SPLIT_THRESHOLD && w > 1 && this.nRungs < MAX_RUNGS) {
-        const bucketStart = this.rungStart[r]! + b * w;
-        // Child width: a power of two dividing w, giving at most c buckets.
-        const wc = pow2AtLeast(w / Math.min(c, MAX_BUCKETS));
-        this.openRung(this.nRungs, bucketStart, wc, w / wc, rec);
-        this.nRungs++;
-        continue;
-      }
-      if (c <= RUN_MAX) {
-        // Insertion sort into the (empty) run: a bucket holds a handful of events.
+      if (c <= SMALL_BUCKET) {
+        // Insertion sort into the (empty) run: a handful of events.
         while (rec >= 0) {
           const nx = next[rec]!;
           this.runInsert(rec, this.f64[rec * 3]!);
           rec = nx;
         }
         return;
+      }
+      const bucketStart = this.rungStart[r]! + b * w;
+      if (c <= RUN_MAX) {
+        this.sortIntoRun(rec, c, bucketStart, w);
+        return;
+      }
+      if (w > 1 && this.nRungs < MAX_RUNGS) {
+        // Child width: a power of two below w, about CHILD_EVENTS_PER_BUCKET events per bucket.
+        const wc = pow2AtLeast((w * CHILD_EVENTS_PER_BUCKET) / Math.min(c, MAX_BUCKETS));
+        this.openRung(this.nRungs, bucketStart, wc, w / wc, rec);
+        this.nRungs++;
+        continue;
       }
       while (rec >= 0) {
         const nx = next[rec]!;
@@ -367,6 +383,81 @@ export class EventQueue {
       }
       return;
     }
+  }
+
+  /**
+   * Sorts the c (<= RUN_MAX) events of the list at `rec`, all in
+   * [start, start + w), into the empty run: a counting sort on the time into
+   * power-of-two slots (as many as events, at most w), then one insertion pass
+   * that orders events sharing a slot by their full key.
+   */
+  private sortIntoRun(rec: number, c: number, start: number, w: number): void {
+    const next = this.next;
+    const f64 = this.f64;
+    const u32 = this.u32;
+    const sortRec = this.sortRec;
+    const sortSlot = this.sortSlot;
+    const sortTime = this.sortTime;
+    const count = this.sortCount;
+    let slots = pow2AtLeast(c);
+    if (slots > w) slots = w;
+    const inv = slots / w; // exact: both powers of two
+    count.fill(0, 0, slots);
+    for (let i = 0; rec >= 0; i++) {
+      const t = f64[rec * 3]!;
+      const sl = Math.floor((t - start) * inv);
+      sortRec[i] = rec;
+      sortTime[i] = t;
+      sortSlot[i] = sl;
+      count[sl]!++;
+      rec = next[rec]!;
+    }
+    // Ascending position of each slot's first event.
+    let sum = 0;
+    for (let sl = 0; sl < slots; sl++) {
+      const x = count[sl]!;
+      count[sl] = sum;
+      sum += x;
+    }
+    // The run is descending: ascending position a goes to index c - 1 - a.
+    const run = this.run;
+    const runTime = this.runTime;
+    const top = c - 1;
+    for (let i = 0; i < c; i++) {
+      const sl = sortSlot[i]!;
+      const j = top - count[sl]!++;
+      run[j] = sortRec[i]!;
+      runTime[j] = sortTime[i]!;
+    }
+    // Insertion pass, from the smallest end (index c - 1) up: only events sharing a slot move.
+    for (let a = top - 1; a >= 0; a--) {
+      const x = run[a]!;
+      const t = runTime[a]!;
+      let j = a + 1;
+      while (j <= top) {
+        const jt = runTime[j]!;
+        if (jt < t) break;
+        if (jt === t) {
+          const xw = x * REC_WORDS;
+          const jw = run[j]! * REC_WORDS;
+          const k = u32[xw + W_TIE]!;
+          const jk = u32[jw + W_TIE]!;
+          if (jk < k) break;
+          if (jk === k) {
+            const s = u32[xw + W_SEQ]!;
+            const js = u32[jw + W_SEQ]!;
+            if (js < s) break;
+            if (js === s) equalKeys(t, k, s);
+          }
+        }
+        run[j - 1] = run[j]!;
+        runTime[j - 1] = jt;
+        j++;
+      }
+      run[j - 1] = x;
+      runTime[j - 1] = t;
+    }
+    this.runLen = c;
   }
 
   /** Opens rung 0 over the Top's events. */
