@@ -20,6 +20,9 @@ export interface FinishedPoll {
   readonly startedAt: Micros;
 }
 
+/** Returned when nothing was released (shared: callers only read it). */
+const NONE: readonly FinishedPoll[] = Object.freeze([]);
+
 /** Hard cap on polls one node keeps open; beyond it `add` refuses. */
 export const MAX_OPEN_POLLS = 4_096;
 
@@ -59,19 +62,19 @@ export class PollSet {
   }
 
   /** Record a vote; returns the polls (oldest first) whose results are now released. */
-  vote(requestId: RequestId, vdr: NodeId, block: BlockId): FinishedPoll[] {
+  vote(requestId: RequestId, vdr: NodeId, block: BlockId): readonly FinishedPoll[] {
     const e = this.polls.get(requestId);
-    if (e === undefined) return [];
+    if (e === undefined) return NONE;
     e.poll.vote(vdr, block);
-    return e.poll.finished() ? this.releaseFinished() : [];
+    return e.poll.finished() ? this.releaseFinished() : NONE;
   }
 
   /** Record that vdr will not answer; returns released polls as `vote` does. */
-  drop(requestId: RequestId, vdr: NodeId): FinishedPoll[] {
+  drop(requestId: RequestId, vdr: NodeId): readonly FinishedPoll[] {
     const e = this.polls.get(requestId);
-    if (e === undefined) return [];
+    if (e === undefined) return NONE;
     e.poll.drop(vdr);
-    return e.poll.finished() ? this.releaseFinished() : [];
+    return e.poll.finished() ? this.releaseFinished() : NONE;
   }
 
   /** Forget every poll (crash). */

@@ -314,21 +314,37 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
 
   private honestChits(requestedHeight: number): ChitsAnswer {
     const la = this.consensus.lastAccepted();
-    const preference = this.consensus.preference();
-    let atHeight: BlockId;
-    if (requestedHeight < la.height) {
-      atHeight = this.accepted[requestedHeight]?.id ?? la.id;
-    } else {
-      atHeight = this.consensus.preferenceAtHeight(requestedHeight) ?? preference;
-    }
-    return { kind: 'chits', preferredId: preference, preferredIdAtHeight: atHeight, acceptedId: la.id, acceptedHeight: la.height };
+    return {
+      kind: 'chits',
+      preferredId: this.consensus.preference(),
+      preferredIdAtHeight: this.preferenceAt(requestedHeight, la),
+      acceptedId: la.id,
+      acceptedHeight: la.height,
+    };
+  }
+
+  /** The block this node prefers at `height` (accepted below the last accepted height). */
+  private preferenceAt(height: number, la: { readonly id: BlockId; readonly height: number }): BlockId {
+    if (height < la.height) return this.accepted[height]?.id ?? la.id;
+    return this.consensus.preferenceAtHeight(height) ?? this.consensus.preference();
   }
 
   private sendChits(to: NodeId, requestId: RequestId, requestedHeight: number, queried: BlockId): void {
+    if (this.behaviour === HONEST) {
+      // The honest answer goes out as is: no ChitsAnswer record, no query context (one fewer allocation per query).
+      const la = this.consensus.lastAccepted();
+      this.send(to, {
+        kind: 'chits',
+        requestId,
+        preferredId: this.consensus.preference(),
+        preferredIdAtHeight: this.preferenceAt(requestedHeight, la),
+        acceptedId: la.id,
+        acceptedHeight: la.height,
+      });
+      return;
+    }
     const honest = this.honestChits(requestedHeight);
-    // The honest behaviour answers `honest` as is: skip building its context.
-    const answer =
-      this.behaviour === HONEST ? honest : this.behaviour.answerQuery({ view: this.view, from: to, queried, requestedHeight, honest });
+    const answer = this.behaviour.answerQuery({ view: this.view, from: to, queried, requestedHeight, honest });
     if (answer.kind === 'silent') return;
     this.send(to, {
       kind: 'chits',
@@ -701,6 +717,10 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
   // --------------------------------------------------------- transactions
 
   private onTxGossip(txs: readonly TxId[]): void {
+    if (this.behaviour === HONEST) {
+      this.onTxGossipHonest(txs);
+      return;
+    }
     const fresh: TxId[] = [];
     const now = this.host.now();
     for (const tx of txs) {
@@ -711,6 +731,34 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     if (fresh.length === 0) return;
     this.host.chargeCpu(this.cfg.messageModel.txVerifyCostUs(fresh.length));
     this.queueTxGossip(fresh);
+    this.tryBuild();
+  }
+
+  /**
+   * onTxGossip for the honest behaviour, which relays every new tx: fresh txs
+   * go straight to the gossip queue instead of through a per-message array
+   * (most gossip messages bring nothing new). Same effects in the same order:
+   * the queue is not read before the timer is armed, after the CPU charge.
+   */
+  private onTxGossipHonest(txs: readonly TxId[]): void {
+    const o = this.cfg.options;
+    const relay = o.txGossipFanout !== 0;
+    const queue = this.txGossipQueue;
+    const cap = o.maxTxGossipBatch * 64;
+    let fresh = 0;
+    for (let i = 0; i < txs.length; i++) {
+      const tx = txs[i]!;
+      const r = this.mempool.add(tx);
+      if (r === 'added') {
+        fresh++;
+        if (relay && queue.length < cap) queue.push(tx);
+      } else if (r === 'full') this.observer.onDrop?.('mempool-full', this.host.id, this.host.now());
+    }
+    if (fresh === 0) return;
+    this.host.chargeCpu(this.cfg.messageModel.txVerifyCostUs(fresh));
+    if (relay && this.txGossipTimer === undefined && queue.length > 0) {
+      this.txGossipTimer = this.setTimer(o.txGossipIntervalUs, TimerKind.TxGossip, 0);
+    }
     this.tryBuild();
   }
 
