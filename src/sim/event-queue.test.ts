@@ -102,3 +102,107 @@ describe('EventQueue (ladder queue over a 4-ary heap)', () => {
     expect(() => q.push(9, 0, 9, 9)).toThrow(EventQueueFullError);
   });
 });
+
+describe('EventQueue against a sorted reference (randomised)', () => {
+  interface Ev {
+    t: number;
+    tie: number;
+    seq: number;
+    id: number;
+  }
+  const cmpEv = (a: Ev, b: Ev): number => a.t - b.t || a.tie - b.tie || a.seq - b.seq;
+
+  /**
+   * Drives the queue and a plain sorted-array reference with the same pushes
+   * and pops, and checks every pop (payload, key, peekTime) against it.
+   */
+  function drive(seed: number, steps: (push: (t: number, tie: number) => void, pop: () => void, now: () => Ev) => void): number {
+    const q = new EventQueue({ maxPending: 1_000_000, initialCapacity: 16 });
+    // Reference: kept sorted descending, so the minimum is at the end.
+    const ref: Ev[] = [];
+    let seq = 0;
+    let id = 0;
+    let last: Ev = { t: -1, tie: 0, seq: 0, id: -1 };
+    let pops = 0;
+    const push = (t: number, tie: number): void => {
+      const e = { t, tie, seq: seq++, id: id++ };
+      q.push(e.t, e.tie, e.seq, e.id);
+      // Binary search for the insertion point in the descending array.
+      let lo = 0;
+      let hi = ref.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmpEv(ref[mid]!, e) > 0) lo = mid + 1;
+        else hi = mid;
+      }
+      ref.splice(lo, 0, e);
+    };
+    const pop = (): void => {
+      const want = ref.pop()!;
+      const peek = q.peekTime();
+      const got = q.pop();
+      if (got !== want.id || peek !== want.t || q.lastTime !== want.t || q.lastTie !== want.tie || q.lastSeq !== want.seq) {
+        throw new Error(
+          `seed ${seed}, pop ${pops}: got id ${got} (t=${q.lastTime}, tie=${q.lastTie}, seq=${q.lastSeq}, peek ${peek}), want id ${want.id} (t=${want.t}, tie=${want.tie}, seq=${want.seq})`,
+        );
+      }
+      last = want;
+      pops++;
+    };
+    steps(push, pop, () => last);
+    while (ref.length > 0) pop();
+    expect(q.size).toBe(0);
+    return pops;
+  }
+
+  it('hold model with a mix of increments, many ties and pushes below the current bucket', () => {
+    for (const seed of [1, 2, 3]) {
+      const rng = createStream(seed, 0, 'swarm');
+      const pops = drive(seed, (push, pop, now) => {
+        for (let i = 0; i < 3_000; i++) push(rng.int(2_000), packTie(rng.int(3), rng.int(4), rng.int(4)));
+        for (let i = 0; i < 20_000; i++) {
+          pop();
+          const e = now();
+          const r = rng.int(100);
+          if (r < 5) {
+            // Same instant, same tie: only the larger seq orders it after the last pop.
+            push(e.t, e.tie);
+          } else if (r < 30) {
+            // Just after now: below the current bucket, into the sorted run.
+            push(e.t + 1 + rng.int(3), packTie(rng.int(3), rng.int(4), rng.int(4)));
+          } else if (r < 90) {
+            push(e.t + 1 + rng.int(5_000), packTie(rng.int(3), rng.int(4), rng.int(4)));
+          } else {
+            push(e.t + 1 + rng.int(50_000_000), packTie(rng.int(3), rng.int(4), rng.int(4)));
+          }
+          if (rng.int(10) === 0) push(e.t + 1 + rng.int(100), packTie(rng.int(3), rng.int(4), rng.int(4)));
+        }
+      });
+      expect(pops).toBeGreaterThan(20_000);
+    }
+  });
+
+  it('dense clusters (bucket splits), one-instant bursts (bottom heap) and a run that overflows', () => {
+    const rng = createStream(9, 0, 'swarm');
+    drive(9, (push, pop, now) => {
+      // 5,000 events in 100 µs plus 5,000 spread over 10 s: the first bucket is too big and splits.
+      for (let i = 0; i < 5_000; i++) push(rng.int(100), packTie(rng.int(16), rng.int(64), rng.int(64)));
+      for (let i = 0; i < 5_000; i++) push(rng.int(10_000_000), packTie(rng.int(16), rng.int(64), rng.int(64)));
+      for (let i = 0; i < 2_000; i++) pop();
+      // A burst of 3,000 events at one instant: a bucket that cannot split goes to the heap.
+      const t0 = now().t + 7;
+      for (let i = 0; i < 3_000; i++) push(t0, packTie(1 + rng.int(15), i >> 6, i & 63));
+      for (let i = 0; i < 1_000; i++) {
+        pop();
+        // Keep pushing at the current instant while the heap drains.
+        const e = now();
+        push(e.t, e.tie);
+      }
+      for (let i = 0; i < 2_500; i++) pop();
+      // Thousands of pushes just after now, below the current bucket: the run fills and moves to the heap.
+      const t1 = now().t;
+      for (let i = 0; i < 6_000; i++) push(t1 + 1 + rng.int(20), packTie(rng.int(16), rng.int(64), rng.int(64)));
+      for (let i = 0; i < 3_000; i++) pop();
+    });
+  });
+});
