@@ -54,11 +54,14 @@ function lcg(seed: number): () => number {
 describe('TxTable', () => {
   it('stores, overwrites and deletes heap-number ids across growth and tombstone rehash', () => {
     const t = new TxTable();
-    const ids = Array.from({ length: 5_000 }, (_, i) => txIdOf(i % 37, i));
+    // Small-integer ids and heap-number ids (what ids become past 2^30) alike.
+    const ids = Array.from({ length: 5_000 }, (_, i) => (i % 2 === 0 ? txIdOf(i % 37, i) : 2 ** 40 + i));
     ids.forEach((id, i) => t.set(id, i));
     expect(t.size).toBe(5_000);
     expect(t.get(ids[4_321]!)).toBe(4_321);
-    expect(t.get(txIdOf(36, 4_321))).toBe(-1); // same counter, other submitter
+    expect(t.get(ids[4_320]!)).toBe(4_320);
+    expect(t.get(txIdOf(36, 4_320))).toBe(-1); // same counter, other submitter
+    expect(t.get(2 ** 41 + 4_321)).toBe(-1);
     for (let i = 0; i < 5_000; i += 2) expect(t.delete(ids[i]!)).toBe(true);
     expect(t.delete(ids[0]!)).toBe(false);
     expect(t.size).toBe(2_500);
