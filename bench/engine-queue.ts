@@ -13,6 +13,7 @@
  */
 import TinyQueue from 'tinyqueue';
 import { EventQueue, packTie } from '../src/sim/event-queue.js';
+import { FlatHeap } from '../src/sim/flat-heap.js';
 import { Simulation } from '../src/sim/simulation.js';
 import { PingNode, pingModel, type PingMsg } from '../src/sim/ping-node.js';
 import { simblock2019Profile } from '../src/sim/latency.js';
@@ -52,6 +53,24 @@ const MASK = INCR_COUNT - 1;
 
 function holdTyped(pending: number, ops: number): number {
   const q = new EventQueue({ maxPending: pending + 1, initialCapacity: pending + 1 });
+  let seq = 0;
+  for (let i = 0; i < pending; i++) {
+    const j = i & MASK;
+    q.push(IN.incr[j]!, packTie(IN.kind[j]!, IN.node[j]!, IN.node[(j + 7) & MASK]!), seq++, i);
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < ops; i++) {
+    const p = q.pop();
+    const j = (i + pending) & MASK;
+    q.push(q.lastTime + IN.incr[j]!, packTie(IN.kind[j]!, IN.node[j]!, IN.node[(j + 7) & MASK]!), seq++, p);
+  }
+  const dt = performance.now() - t0;
+  return ops / (dt / 1000);
+}
+
+/** Reference only: the plain flat 4-ary typed-array heap (src/sim/flat-heap.ts) on the same inputs. */
+function holdFlatHeap(pending: number, ops: number): number {
+  const q = new FlatHeap(pending + 1);
   let seq = 0;
   for (let i = 0; i < pending; i++) {
     const j = i & MASK;
@@ -127,6 +146,16 @@ for (const pending of [10_000, 100_000, 1_000_000]) {
       `  (rounds: ${ratios.map((x) => x.toFixed(1)).join(' ')})`,
   );
 }
+
+// Reference row, outside the alternating rounds above: the plain 4-ary
+// typed-array heap the ladder queue replaced, median of 3 runs.
+const heapRates: string[] = [];
+for (const pending of [10_000, 100_000, 1_000_000]) {
+  const ops = pending >= 1_000_000 ? 2_000_000 : 1_000_000;
+  holdFlatHeap(pending, 100_000); // warm-up
+  heapRates.push(`${pending}: ${fmt(median([0, 1, 2].map(() => holdFlatHeap(pending, ops))))}`);
+}
+console.log(`reference: flat 4-ary typed-array heap alone (median of 3): ${heapRates.join(', ')}`);
 
 function engineRun(nodeCount: number, pingsInFlight: number, durationUs: number): void {
   const sim = new Simulation<PingMsg, number>(
