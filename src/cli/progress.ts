@@ -26,6 +26,11 @@ export function createRunProgress(label: string, stream: NodeJS.WriteStream = pr
     notTTYSchedule: 5000,
   });
   let started = false;
+  // The simulation loop is synchronous, so cli-progress's redraw timer never
+  // fires while it runs: redraw from here, at most every 0.2 s on a terminal
+  // and every 5 s into a log.
+  const redrawEverySeconds = stream.isTTY === true ? 0.2 : 5;
+  let lastRedraw = 0;
   return {
     update(p) {
       const total = Math.max(1, p.endMicros);
@@ -41,6 +46,10 @@ export function createRunProgress(label: string, stream: NodeJS.WriteStream = pr
         bar.start(total, done, payload);
         started = true;
       } else bar.update(done, payload);
+      if (p.wallSeconds - lastRedraw >= redrawEverySeconds) {
+        lastRedraw = p.wallSeconds;
+        bar.render();
+      }
     },
     stop() {
       if (started) bar.stop();

@@ -31,7 +31,7 @@ export function writeRunFile(dir: string, id: string, summary: RunSummary): stri
   return path;
 }
 
-/** Reads every runs/*.json, validated against the contract, in file-name order. Throws naming the bad file. */
+/** Reads every runs/*.json, validated against the contract, ordered by node count, sweep point, then seed. Throws naming the bad file. */
 export function readRuns(dir: string): RunSummary[] {
   const runsDir = join(dir, RUNS_DIR);
   let names: string[];
@@ -41,7 +41,7 @@ export function readRuns(dir: string): RunSummary[] {
     throw new Error(`${dir}: no ${RUNS_DIR}/ folder (is this an avsim results directory?)`);
   }
   if (names.length > MAX_RUNS) throw new Error(`${runsDir}: ${names.length} runs, more than the limit of ${MAX_RUNS}`);
-  return names.map((name) => {
+  const runs = names.map((name) => {
     const file = join(runsDir, name);
     let data: unknown;
     try {
@@ -53,6 +53,12 @@ export function readRuns(dir: string): RunSummary[] {
     if (!r.ok) throw new Error(`${file}: not a run summary: ${r.error}`);
     return r.summary;
   });
+  // Numeric order, not file-name order (file names put 1000 before 500).
+  return runs.toSorted((a, b) => a.nodes - b.nodes || pointKey(a).localeCompare(pointKey(b)) || a.seed - b.seed);
+}
+
+function pointKey(r: RunSummary): string {
+  return JSON.stringify(Object.entries(r.point).toSorted(([x], [y]) => x.localeCompare(y)));
 }
 
 /** Writes the tables of a set of runs: runs.json, runs.csv, points.csv, throughput.csv. */
