@@ -1,9 +1,10 @@
 /**
  * A flat 4-ary min-heap over parallel typed arrays, keyed by (time, tie, seq)
  * with an int32 payload; no allocation per entry, grows by doubling. Two
- * entries comparing equal throw EventOrderError. It is the "bottom" of the
- * ladder queue (event-queue.ts), which keeps it small: it holds only the
- * nearest events.
+ * entries comparing equal throw EventOrderError. The ladder queue
+ * (event-queue.ts) uses it as its bottom only when the nearest events are too
+ * many to sort into its run (many events at one instant); the bench keeps it
+ * as a reference row.
  */
 import type { Micros } from './time.js';
 import { EventOrderError } from './event-order.js';
