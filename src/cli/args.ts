@@ -21,7 +21,8 @@ export function parseNodeList(text: string): number[] {
 
 /** `10s..20s` -> [10_000_000, 20_000_000] µs; either end may be empty. */
 export function parseWindow(text: string): { fromMicros?: number; toMicros?: number } {
-  const m = /^([^.]*)\.\.([^.]*)$/.exec(text);
+  // Split on the one '..'; each side may itself hold a decimal point (2.5s).
+  const m = /^((?:[^.]|\.(?!\.))*)\.\.((?:[^.]|\.(?!\.))*)$/.exec(text);
   const rule = `--trace-window: must be FROM..TO with durations, e.g. 10s..20s or 1m.., got "${text}"`;
   if (m === null) throw new UsageError(rule);
   const [, a = '', b = ''] = m;
