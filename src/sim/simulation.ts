@@ -563,6 +563,8 @@ export class Simulation<M, C> {
     let outcome = O_OK;
     let tag = 0;
     let detail: unknown;
+    // For the trace: who sent it (a CPU completion is keyed by its own node, but names the message's sender).
+    let traceFrom = src === RUN_SOURCE_ID ? -1 : src;
     const tracing = this.trace !== undefined && (this.trace.wants === undefined || this.trace.wants(dst === RUN_SOURCE_ID ? -1 : dst, t));
 
     switch (kind) {
@@ -602,7 +604,10 @@ export class Simulation<M, C> {
         const defer = this.cpu.takeDefer(dst);
         const msg = pool.obj[slot] as M;
         tag = this.model.typeTag(msg);
-        if (tracing) detail = this.model.describe(msg);
+        if (tracing) {
+          detail = this.model.describe(msg);
+          traceFrom = pool.from[slot]!;
+        }
         if (defer > 0) {
           outcome = O_DEFERRED;
           this.push(t + defer, K_PROCESS, dst, dst, this.nextSeq(dst), slot);
@@ -679,7 +684,7 @@ export class Simulation<M, C> {
         timeUs: t,
         kind: KIND_NAMES[kind]!,
         node: dst === RUN_SOURCE_ID ? -1 : dst,
-        from: src === RUN_SOURCE_ID ? -1 : src,
+        from: traceFrom,
         seq,
         outcome: OUTCOME_NAMES[outcome]!,
         tag,

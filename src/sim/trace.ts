@@ -21,7 +21,7 @@ export interface TraceRecord {
   kind: TraceEventKind;
   /** Destination node, or -1 for a run-level event. */
   node: number;
-  /** Source node, or -1 for a run-level source (faults, clients). */
+  /** Sender of the message (for arrive and process alike), the node itself for timers, or -1 for a run-level source (faults, clients). */
   from: number;
   seq: number;
   outcome: TraceOutcome;
