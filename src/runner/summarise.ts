@@ -32,7 +32,9 @@ export function summarise(run: FinishedRun): RunSummary {
   for (let i = 0; i < n; i++) {
     sent += result.nodes.messagesSent[i] as number;
     bytes += result.nodes.bytesSent[i] as number;
-    const b = result.nodes.cpuBusyUs[i] as number;
+    // Work is counted when it starts (or is charged), so a saturated node can
+    // hold more than the run's length of it: utilisation cannot exceed 1.
+    const b = Math.min(result.nodes.cpuBusyUs[i] as number, endUs);
     busy += b;
     if (b > busyMax) busyMax = b;
     queueDelay += result.nodes.queueDelayUsSum[i] as number;
