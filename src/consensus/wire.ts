@@ -8,6 +8,7 @@
  * oversized or unknown input comes back as a typed WireError, so a transport
  * can count it, close the connection and keep the node running.
  */
+import type { ByteReader, ByteWriter } from './wire-bytes.js';
 
 /** Why a decode failed; stable names (they label counters and metrics). */
 export type WireErrorReason =
@@ -40,4 +41,31 @@ export interface WireCodec<M> {
   encode(msg: M): Uint8Array;
   /** Never throws. */
   decode(bytes: Uint8Array): WireDecodeResult<M>;
+}
+
+/**
+ * Many messages in one buffer: the exchange between the shards of a sharded
+ * simulation. Each message is the codec's own encoding, written into a
+ * caller's buffer; what the batch layer adds is body sharing: a body several
+ * messages carry (a Snowman block) is encoded in full the first time an
+ * encoder writes it and by reference (its id) after that, and a decoder keeps
+ * one object per body, so the nodes of a shard share it by reference as the
+ * nodes of a serial run do. Reference encodings exist only inside batches:
+ * `WireCodec.decode` rejects them as an unknown kind.
+ */
+export interface WireBatchCodec<M> {
+  /** An encoder for one destination (it remembers which bodies that destination has). */
+  encoder(): WireBatchEncoder<M>;
+  /** A decoder for one receiver (it keeps the bodies every sender has sent it). */
+  decoder(): WireBatchDecoder<M>;
+}
+
+export interface WireBatchEncoder<M> {
+  /** Appends one message. */
+  write(w: ByteWriter, msg: M): void;
+}
+
+export interface WireBatchDecoder<M> {
+  /** Reads one message at the reader's position; never throws. */
+  read(r: ByteReader): WireDecodeResult<M>;
 }

@@ -13,7 +13,7 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import type { Block, BlockId } from '../../consensus/snowman/block.js';
+import { SNOWMAN_WIRE_CODEC } from '../../consensus/engine/wire-codec.js';
 import type { CollectorSnapshot } from '../../runner/collector.js';
 import { prepareRun } from '../../runner/run-scenario.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -21,7 +21,7 @@ import type { TraceLanes } from '../../sim/hash.js';
 import type { Micros } from '../../sim/time.js';
 import type { NetworkCounters, NodeStats, RunOutcome } from '../../sim/types.js';
 import { Barrier, LIMIT_CODES, ST_DONE, ST_LIMIT, ST_RUNNING } from './barrier.js';
-import { decodeBatch, encodeBatch } from './codec.js';
+import { BatchEncoder, decodeBatch } from './codec.js';
 import { ShardLog, type WindowLog } from './ordered-log.js';
 
 export interface ShardTask {
@@ -78,8 +78,8 @@ export default function runShard(task: ShardTask): ShardResult {
       { shard: { ownerOf: task.ownerOf, self, shards }, ordered: log },
     );
     log.attach(sim);
-    const registry = new Map<BlockId, Block>();
-    const shipped = task.peers.map(() => new Set<BlockId>());
+    const encoders = task.peers.map(() => new BatchEncoder(SNOWMAN_WIRE_CODEC.encoder()));
+    const decoder = SNOWMAN_WIRE_CODEC.decoder();
     const deliver = (time: number, tie: number, seq: number, size: number, msg: Parameters<typeof sim.deliverRemote>[4]): void =>
       sim.deliverRemote(time, tie, seq, size, msg);
     let windows = 0;
@@ -96,7 +96,7 @@ export default function runShard(task: ShardTask): ShardResult {
         const batch = sim.takeOutbox(peer);
         if (batch.msg.length === 0) continue;
         sent += batch.msg.length;
-        const buf = encodeBatch(batch, shipped[peer]!);
+        const buf = encoders[peer]!.encode(batch);
         port.postMessage(buf, [buf.buffer as ArrayBuffer]);
       }
       crossShard += sent;
@@ -115,7 +115,7 @@ export default function runShard(task: ShardTask): ShardResult {
         const port = task.peers[peer];
         if (port === undefined) continue;
         for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-          decodeBatch(m.message as Float64Array, registry, deliver);
+          decodeBatch(m.message as Uint8Array, decoder, deliver);
         }
       }
       const limited = statuses.findIndex((s) => s.status === ST_LIMIT);
