@@ -1,23 +1,22 @@
 /**
- * The metrics layer of one run: a NodeObserver that every node reports to,
- * feeding the latency histograms, throughput buckets, poll statistics and the
- * safety and liveness checkers. Only honest nodes count; Byzantine nodes'
- * acceptances and polls are ignored.
+ * The metrics layer of one run: the RunMetrics every node reports to (through
+ * its protocol's adapter), feeding the latency histograms, throughput
+ * buckets, poll statistics and the safety and liveness checkers. Only honest
+ * nodes count; Byzantine nodes' acceptances and polls are ignored.
  */
-import type { Block, BlockId, TxId } from '../consensus/snowman/block.js';
-import type { NodeObserver, PollOutcome } from '../consensus/engine/observer.js';
 import type { Micros, NodeId } from '../consensus/host.js';
+import type { RunMetrics, SafetyCheck } from '../consensus/protocol.js';
+import type { TxId } from '../consensus/snowman/block.js';
 import { LatencyHistogram } from '../metrics/histogram.js';
 import { LivenessChecker } from '../metrics/liveness.js';
-import { SafetyChecker } from '../metrics/safety.js';
 
 /**
  * Where a shard's collector sends the inputs of the order-sensitive checkers
  * (safety, liveness) instead of feeding them itself: the sharded runner merges
  * every shard's stream in serial event order and feeds one pair of checkers.
  */
-export interface OrderedSink {
-  accept(node: NodeId, height: number, block: BlockId, txs: readonly TxId[], time: Micros): void;
+export interface OrderedSink<I> {
+  check(input: I, node: NodeId, time: Micros): void;
   submitted(tx: TxId, time: Micros): void;
   accepted(tx: TxId, time: Micros): void;
 }
@@ -38,7 +37,9 @@ export interface CollectorSnapshot {
   recoveredAtUs: Micros | undefined;
 }
 
-export interface CollectorOptions {
+export interface CollectorOptions<I> {
+  /** The protocol's safety checker (a shard's collector holds one it never feeds). */
+  safety: SafetyCheck<I>;
   nodeCount: number;
   byzantine: ReadonlySet<NodeId>;
   /** Transactions submitted before this are left out of sustained TPS and latency. */
@@ -47,14 +48,14 @@ export interface CollectorOptions {
   throughputBucketUs: Micros;
   repro: string;
   /** Sharded runs: safety and liveness inputs go here instead of to this collector's checkers. */
-  ordered?: OrderedSink;
+  ordered?: OrderedSink<I>;
 }
 
 /** Most throughput buckets kept; a longer run widens nothing and just stops adding (labelled in the summary). */
 const MAX_BUCKETS = 1_000_000;
 
-export class RunCollector implements NodeObserver {
-  readonly safety: SafetyChecker;
+export class RunCollector<I = unknown> implements RunMetrics<I> {
+  readonly safety: SafetyCheck<I>;
   readonly liveness: LivenessChecker;
   /** Client-observed: submission to acceptance on the node the client submitted to. */
   readonly clientLatency = new LatencyHistogram();
@@ -80,8 +81,8 @@ export class RunCollector implements NodeObserver {
 
   private readonly submittedAt = new Map<TxId, Micros>();
 
-  constructor(private readonly opts: CollectorOptions) {
-    this.safety = new SafetyChecker({ nodes: opts.nodeCount, byzantine: opts.byzantine, repro: opts.repro });
+  constructor(private readonly opts: CollectorOptions<I>) {
+    this.safety = opts.safety;
     this.liveness = new LivenessChecker({ boundUs: opts.livenessBoundUs });
   }
 
@@ -102,25 +103,29 @@ export class RunCollector implements NodeObserver {
     buckets[b] = (buckets[b] as number) + 1;
   }
 
-  onAccept(block: Block, node: NodeId, time: Micros): void {
+  check(input: I, node: NodeId, time: Micros): void {
     if (!this.honest(node)) return;
-    if (this.opts.ordered === undefined) this.safety.accept(node, block.height, block.id, block.txs, time);
-    else this.opts.ordered.accept(node, block.height, block.id, block.txs, time);
+    if (this.opts.ordered === undefined) this.safety.check(input, node, time);
+    else this.opts.ordered.check(input, node, time);
+  }
+
+  unitAccepted(node: NodeId, height: number, builtAt: Micros, time: Micros): void {
+    if (!this.honest(node)) return;
     this.honestBlockAcceptances++;
-    if (block.height > this.maxAcceptedHeight) this.maxAcceptedHeight = block.height;
-    if (block.builtAt >= this.opts.warmupUs) this.nodeLatency.record(time - block.builtAt);
+    if (height > this.maxAcceptedHeight) this.maxAcceptedHeight = height;
+    if (builtAt >= this.opts.warmupUs) this.nodeLatency.record(time - builtAt);
     if (this.recoveryFromUs !== undefined && this.recoveredAtUs === undefined && time >= this.recoveryFromUs) {
       this.recoveredAtUs = time;
     }
   }
 
-  onPollFinished(outcome: PollOutcome, node: NodeId): void {
+  pollFinished(node: NodeId, successful: boolean): void {
     if (!this.honest(node)) return;
     this.polls++;
-    if (outcome.successful) this.successfulPolls++;
+    if (successful) this.successfulPolls++;
   }
 
-  onTxSubmitted(tx: TxId, node: NodeId, time: Micros): void {
+  txSubmitted(tx: TxId, node: NodeId, time: Micros): void {
     if (!this.honest(node)) return;
     this.submittedAt.set(tx, time);
     this.submittedTxs++;
@@ -129,7 +134,7 @@ export class RunCollector implements NodeObserver {
     this.bump(this.submittedPerBucket, time);
   }
 
-  onTxAccepted(tx: TxId, node: NodeId, time: Micros): void {
+  txAccepted(tx: TxId, node: NodeId, time: Micros): void {
     if (!this.honest(node)) return;
     const at = this.submittedAt.get(tx);
     if (at === undefined) return; // accepted twice, or submitted elsewhere

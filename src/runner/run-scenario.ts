@@ -1,14 +1,14 @@
 /**
  * The runner: one scenario + one seed -> one simulated run -> one RunSummary.
- * It builds the engine (src/sim), one SnowmanNode per validator
- * (src/consensus), Byzantine behaviours (src/byzantine), the workload and
- * fault timeline, runs, and condenses what the collector saw.
+ * It builds the engine (src/sim), one node per validator from the scenario's
+ * protocol (src/consensus/protocols.ts: node factory, Byzantine behaviours,
+ * message model), the workload and fault timeline, runs, and condenses what
+ * the collector saw.
  */
 import { performance } from 'node:perf_hooks';
-import { SnowmanNode, type ClientTx } from '../consensus/engine/snowman-node.js';
-import type { Message } from '../consensus/engine/messages.js';
-import type { Behaviour } from '../consensus/engine/behaviour.js';
-import type { NodeObserver } from '../consensus/engine/observer.js';
+import type { HostedNode } from '../consensus/host.js';
+import type { AnyProtocol } from '../consensus/protocol.js';
+import { protocolOrThrow } from '../consensus/protocols.js';
 import type { RunSummary } from '../metrics/summary.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { SweepPoint } from '../scenario/sweep.js';
@@ -17,16 +17,12 @@ import { JsonLinesTraceFile } from '../sim/trace-file.js';
 import { createStream, RUN_OWNER } from '../sim/rng.js';
 import type { Micros } from '../sim/time.js';
 import type { RunResult, ShardConfig } from '../sim/types.js';
-import { strategyOrThrow, optionProblem } from '../byzantine/registry.js';
-import { WindowedBehaviour } from '../byzantine/windowed.js';
 import { assignByzantine } from './byzantine-assignment.js';
 import { RunCollector, type OrderedSink } from './collector.js';
 import { lastHealUs, planFaults } from './fault-timeline.js';
 import { networkConfigOf } from './network-config.js';
-import { sharedNodeConfigOf } from './node-config.js';
 import { stakeUnitsOf } from './stake-of.js';
 import { summarise } from './summarise.js';
-import { TeeObserver } from './tee-observer.js';
 import { clientSourceFor, loadPhasesOf } from './workload.js';
 
 export interface RunProgress {
@@ -56,10 +52,14 @@ export interface RunScenarioOptions {
   trace?: TraceOptions;
   /** The one command that re-runs exactly this case (RunSummary.repro). */
   repro?: string;
-  /** For tests and tools that look inside a run: every node as built, and a second observer of every node report. */
+  /**
+   * For tests and tools that look inside a run: every node as built, and a
+   * second observer of every node report (both in the protocol's own types,
+   * e.g. SnowmanNode and NodeObserver).
+   */
   inspect?: {
-    onNode?: (id: number, node: SnowmanNode) => void;
-    observer?: NodeObserver;
+    onNode?: (id: number, node: HostedNode<unknown, unknown>) => void;
+    observer?: unknown;
   };
 }
 
@@ -90,7 +90,8 @@ function progressStepUs(durationUs: Micros): Micros {
 
 /** A scenario built into an engine, ready to run (the whole run, or one shard of it). */
 export interface PreparedRun {
-  sim: Simulation<Message, ClientTx>;
+  protocol: AnyProtocol;
+  sim: Simulation<unknown, unknown>;
   collector: RunCollector;
   stake: Uint32Array;
   byzantine: readonly number[];
@@ -106,7 +107,7 @@ export interface PreparedRun {
 /** Sharded runs: which shard to build, and where its order-sensitive checker inputs go. */
 export interface ShardSetup {
   shard: ShardConfig;
-  ordered: OrderedSink;
+  ordered: OrderedSink<unknown>;
 }
 
 /**
@@ -118,10 +119,10 @@ export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shar
   const seed = options.seed;
   const n = scenario.nodes.count;
   const repro = reproOf(scenario, options);
+  const protocol = protocolOrThrow(scenario.protocol.name);
   const { stake, byzantine, byzantineSet, faultPlan, phases, windowEdges } = planRun(scenario, seed);
-  const behaviours = byzantineBehaviours(scenario, seed, byzantine);
-  const shared = sharedNodeConfigOf(scenario, seed, stake);
-  const collector = collectorFor(scenario, byzantineSet, faultPlan, repro, shardSetup?.ordered);
+  const run = protocol.prepare({ scenario, seed, stake, byzantine, byzantineStream: (node) => createStream(seed, node, 'byzantine') });
+  const collector = collectorFor(scenario, protocol, byzantineSet, faultPlan, repro, shardSetup?.ordered);
 
   if (shardSetup !== undefined && options.trace !== undefined) {
     throw new RangeError('--trace: the event trace is written by single-process runs only (drop --workers, or use --workers 1)');
@@ -135,10 +136,8 @@ export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shar
           ...(options.trace.toMicros === undefined ? {} : { toUs: options.trace.toMicros }),
         });
 
-  const extra = options.inspect?.observer;
-  const observer: NodeObserver = extra === undefined ? collector : new TeeObserver(collector, extra);
-  const model = shared.messageModel;
-  const sim = new Simulation<Message, ClientTx>(
+  const hooks = { metrics: collector, ...(options.inspect?.observer === undefined ? {} : { observer: options.inspect.observer }) };
+  const sim = new Simulation<unknown, unknown>(
     {
       seed,
       nodeCount: n,
@@ -153,15 +152,9 @@ export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shar
       ...(trace === undefined ? {} : { trace }),
       ...(shardSetup === undefined ? {} : { shard: shardSetup.shard }),
     },
-    {
-      sizeBytes: (m) => model.sizeBytes(m),
-      cpuCost: (m) => model.cpuCostUs(m),
-      typeTag: (m) => model.typeTag(m),
-      describe: (m) => describeMessage(m),
-    },
+    run.messageModel,
     (host) => {
-      const behaviour = behaviours.get(host.id);
-      const node = new SnowmanNode(host, { ...shared, observer, ...(behaviour === undefined ? {} : { behaviour }) });
+      const node = run.createNode(host, hooks);
       options.inspect?.onNode?.(host.id, node);
       return node;
     },
@@ -169,10 +162,10 @@ export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shar
 
   const honest = Array.from({ length: n }, (_, i) => i).filter((i) => !byzantineSet.has(i));
   honest.forEach((node, rank) => {
-    if (sim.isLocal(node)) sim.addClientSource(node, clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration));
+    if (sim.isLocal(node)) sim.addClientSource(node, clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration, (tx) => run.clientRequest(tx, node)));
   });
   for (const { atUs, fault } of faultPlan.faults) sim.scheduleFault(atUs, fault);
-  return { sim, collector, stake, byzantine, byzantineSet, faultPlan, phases, windowEdges, trace, repro };
+  return { protocol, sim, collector, stake, byzantine, byzantineSet, faultPlan, phases, windowEdges, trace, repro };
 }
 
 export function reproOf(scenario: Scenario, options: RunScenarioOptions): string {
@@ -206,12 +199,14 @@ export function planRun(scenario: Scenario, seed: number): RunPlan {
 /** The run's metrics collector (with `ordered`, a shard's: its checker inputs go there). */
 export function collectorFor(
   scenario: Scenario,
+  protocol: AnyProtocol,
   byzantineSet: ReadonlySet<number>,
   faultPlan: ReturnType<typeof planFaults>,
   repro: string,
-  ordered?: OrderedSink,
+  ordered?: OrderedSink<unknown>,
 ): RunCollector {
   const collector = new RunCollector({
+    safety: protocol.createSafetyCheck({ nodeCount: scenario.nodes.count, byzantine: byzantineSet, repro }),
     nodeCount: scenario.nodes.count,
     byzantine: byzantineSet,
     warmupUs: scenario.measurement.warmup,
@@ -284,39 +279,4 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
     repro,
     point: options.point,
   };
-}
-
-function byzantineBehaviours(scenario: Scenario, seed: number, byzantine: readonly number[]): Map<number, Behaviour> {
-  const out = new Map<number, Behaviour>();
-  const b = scenario.byzantine;
-  if (b === undefined || byzantine.length === 0) return out;
-  const def = strategyOrThrow(b.strategy);
-  const problem = optionProblem(def, b.options);
-  if (problem !== undefined) throw new RangeError(problem);
-  for (const node of byzantine) {
-    const inner = def.create({
-      node,
-      nodeCount: scenario.nodes.count,
-      byzantine,
-      rng: createStream(seed, node, 'byzantine'),
-      options: b.options,
-    });
-    out.set(node, new WindowedBehaviour(inner, b.from, b.until ?? Infinity));
-  }
-  return out;
-}
-
-function describeMessage(m: Message): Record<string, unknown> {
-  const out: Record<string, unknown> = { kind: m.kind };
-  for (const [k, v] of Object.entries(m)) {
-    if (k === 'block' && v !== null && typeof v === 'object') {
-      const b = v as { id: number; height: number; txs: readonly number[] };
-      out.block = { id: b.id, height: b.height, txs: b.txs.length };
-    } else if (k === 'txs' && Array.isArray(v)) {
-      out.txs = v.length;
-    } else if (k !== 'kind') {
-      out[k] = v;
-    }
-  }
-  return out;
 }

@@ -5,8 +5,7 @@
  * the client whose finality we measure); the offered load is split evenly
  * over them, each with its own seeded arrival process.
  */
-import { txIdOf } from '../consensus/snowman/block.js';
-import type { ClientTx } from '../consensus/engine/snowman-node.js';
+import { txIdOf, type TxId } from '../consensus/snowman/block.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ClientSource } from '../sim/types.js';
 import { createStream } from '../sim/rng.js';
@@ -58,14 +57,16 @@ export function offeredTpsAt(phases: readonly LoadPhase[], t: Micros): number {
   return 0;
 }
 
-export function clientSourceFor(
+/** The client workload of one honest node: its share of the load, as requests the protocol makes of run-unique tx ids. */
+export function clientSourceFor<C>(
   node: number,
   rank: number,
   clients: number,
   phases: readonly LoadPhase[],
   seed: number,
   endUs: Micros,
-): ClientSource<ClientTx> {
+  request: (tx: TxId) => C,
+): ClientSource<C> {
   const arrivals = new ArrivalProcess(phases, 1 / clients, rank / clients, createStream(seed, node, 'workload'));
   let counter = 0;
   return {
@@ -73,7 +74,7 @@ export function clientSourceFor(
       const at = arrivals.next();
       if (at === undefined || at >= endUs) return undefined;
       counter++;
-      return { at, request: { id: txIdOf(node, counter) } };
+      return { at, request: request(txIdOf(node, counter)) };
     },
   };
 }

@@ -9,6 +9,7 @@
  * The JSON Schema for editors is exported from this file by json-schema.ts.
  */
 import { z } from 'zod';
+import { PROTOCOL_SECTIONS } from '../consensus/protocols.js';
 import { gateSectionSchema } from '../gate/spec.js';
 import { parseCheck } from '../metrics/checks.js';
 import { duration, int, num, positiveDuration } from './fields.js';
@@ -82,10 +83,8 @@ const ParametersSchema = z.strictObject({
   terminationConditions: z.array(TerminationConditionSchema).min(1).max(16).optional(),
 });
 
-const ProtocolSchema = z.strictObject({
-  name: z.literal('snowman', { error: 'must be snowman (the only protocol the runner drives so far)' }),
-  decision: z.enum(['snowflake', 'snowball']).default('snowflake'),
-});
+/** `protocol:` names one protocol of the registry (src/consensus/protocols.ts); each protocol defines the rest of its section. */
+const ProtocolSchema = z.discriminatedUnion('name', PROTOCOL_SECTIONS);
 
 const JitterSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),

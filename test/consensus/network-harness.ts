@@ -86,7 +86,7 @@ export function runNetwork(yaml: string, seed: number): NetworkRun {
   const plan = planRun(scenario, seed);
   const observer = new RecordingObserver(plan.byzantineSet);
   const nodes: SnowmanNode[] = [];
-  const { result } = simulate(scenario, { seed, inspect: { observer, onNode: (id, node) => (nodes[id] = node) } });
+  const { result } = simulate(scenario, { seed, inspect: { observer, onNode: (id, node) => (nodes[id] = node as SnowmanNode) } });
   const honest = Array.from({ length: scenario.nodes.count }, (_, i) => i).filter((i) => !plan.byzantineSet.has(i));
   return { scenario, nodes, byzantine: plan.byzantine, honest, observer, result };
 }

@@ -9,18 +9,26 @@
  * of checkers. Keys of different shards never tie (an event has one
  * destination node, owned by one shard), and within one event a shard's
  * records keep their order, so the merged stream is exactly the serial one.
+ *
+ * The protocol's safety inputs are written by its own record codec
+ * (ProtocolAdapter.checkRecords); a shard's log is decoded in the order the
+ * shard wrote it, so that codec may send shared parts once.
+ *
+ * Record layout: u8 op, f64 time, i32 tie (-1 while nodes boot), u32 seq, then
+ *   OP_CHECK      u32 node, the protocol's record
+ *   OP_SUBMITTED  u53 tx
+ *   OP_TX_ACCEPTED u53 tx
  */
-import type { BlockId, TxId } from '../../consensus/snowman/block.js';
 import type { Micros, NodeId } from '../../consensus/host.js';
+import type { CheckRecordCodec, SafetyCheck } from '../../consensus/protocol.js';
+import type { TxId } from '../../consensus/snowman/block.js';
+import { ByteReader, ByteWriter } from '../../consensus/wire-bytes.js';
 import type { OrderedSink } from '../../runner/collector.js';
 import type { LivenessChecker } from '../../metrics/liveness.js';
-import type { SafetyChecker } from '../../metrics/safety.js';
 
-const OP_ACCEPT = 0;
+const OP_CHECK = 0;
 const OP_SUBMITTED = 1;
 const OP_TX_ACCEPTED = 2;
-/** Numbers per record: op, time, tie, seq, a, b, c. */
-const REC = 7;
 
 /** The key of the event being processed (the engine's timeUs, eventTie, eventSeq). */
 export interface EventKeySource {
@@ -29,81 +37,60 @@ export interface EventKeySource {
   readonly eventSeq: number;
 }
 
-/** One window of one shard's checker inputs (structured-clone friendly). */
+/** One window of one shard's checker inputs (transferable). */
 export interface WindowLog {
-  records: Float64Array;
-  /** Bodies of blocks first logged in this window: id, txCount, ...txs. */
-  blockTxs: Float64Array;
-}
-
-class Numbers {
-  private buf = new Float64Array(256);
-  len = 0;
-  put(x: number): void {
-    if (this.len === this.buf.length) {
-      const b = new Float64Array(this.buf.length * 2);
-      b.set(this.buf);
-      this.buf = b;
-    }
-    this.buf[this.len++] = x;
-  }
-  take(): Float64Array {
-    const out = this.buf.slice(0, this.len);
-    this.len = 0;
-    return out;
-  }
+  records: Uint8Array;
 }
 
 /** A shard's OrderedSink: records inputs with their event key until the next `take`. */
-export class ShardLog implements OrderedSink {
-  private readonly records = new Numbers();
-  private readonly blocks = new Numbers();
-  private readonly sentBlocks = new Set<BlockId>();
+export class ShardLog<I> implements OrderedSink<I> {
+  private readonly w = new ByteWriter(4096);
+  private readonly inputs: { write(w: ByteWriter, input: I): void };
   private key: EventKeySource | undefined;
+
+  constructor(records: CheckRecordCodec<I>) {
+    this.inputs = records.encoder();
+  }
 
   /** The engine, once built (it is built after the collector that holds this sink). */
   attach(key: EventKeySource): void {
     this.key = key;
   }
 
-  private rec(op: number, a: number, b: number, c: number): void {
+  private head(op: number): ByteWriter {
     const k = this.key;
     if (k === undefined) throw new Error('ShardLog: no engine attached');
-    const r = this.records;
-    r.put(op);
-    r.put(k.timeUs);
-    r.put(k.eventTie);
-    r.put(k.eventSeq);
-    r.put(a);
-    r.put(b);
-    r.put(c);
+    const w = this.w;
+    w.u8(op);
+    w.f64(k.timeUs);
+    w.i32(k.eventTie | 0);
+    w.u32(k.eventSeq);
+    return w;
   }
 
-  accept(node: NodeId, height: number, block: BlockId, txs: readonly TxId[]): void {
-    if (!this.sentBlocks.has(block)) {
-      this.sentBlocks.add(block);
-      this.blocks.put(block);
-      this.blocks.put(txs.length);
-      for (const tx of txs) this.blocks.put(tx);
-    }
-    this.rec(OP_ACCEPT, node, height, block);
+  check(input: I, node: NodeId): void {
+    const w = this.head(OP_CHECK);
+    w.u32(node);
+    this.inputs.write(w, input);
   }
 
   submitted(tx: TxId): void {
-    this.rec(OP_SUBMITTED, tx, 0, 0);
+    this.head(OP_SUBMITTED).u53(tx);
   }
 
   accepted(tx: TxId): void {
-    this.rec(OP_TX_ACCEPTED, tx, 0, 0);
+    this.head(OP_TX_ACCEPTED).u53(tx);
   }
 
   take(): WindowLog {
-    return { records: this.records.take(), blockTxs: this.blocks.take() };
+    const records = this.w.bytes();
+    this.w.reset();
+    return { records };
   }
 }
 
-export interface Checkers {
-  safety: SafetyChecker;
+export interface Checkers<I> {
+  safety: SafetyCheck<I>;
   liveness: LivenessChecker;
 }
 
@@ -113,20 +100,33 @@ export interface Edge {
   start: boolean;
 }
 
+/** One decoded record. */
+interface Rec<I> {
+  op: number;
+  time: Micros;
+  tie: number;
+  seq: number;
+  node: NodeId;
+  tx: TxId;
+  input: I | undefined;
+}
+
 /** Coordinator side: merges the shards' window logs in serial order and feeds the checkers. */
-export class OrderedMerger {
+export class OrderedMerger<I> {
   private readonly pending: WindowLog[][];
-  private readonly txsOf = new Map<BlockId, readonly TxId[]>();
+  private readonly inputs: { read(r: ByteReader): I };
   private edge = 0;
   /** Records fed so far. */
   fed = 0;
 
   constructor(
     shards: number,
-    private readonly checkers: Checkers,
+    records: CheckRecordCodec<I>,
+    private readonly checkers: Checkers<I>,
     private readonly edges: readonly Edge[],
   ) {
     this.pending = Array.from({ length: shards }, () => []);
+    this.inputs = records.decoder();
   }
 
   /** Shard `shard`'s log of its next window; merges every window all shards have sent. */
@@ -146,66 +146,72 @@ export class OrderedMerger {
     else this.checkers.liveness.faultHealed(e.t);
   }
 
-  private mergeWindow(logs: WindowLog[]): void {
-    for (const log of logs) {
-      const b = log.blockTxs;
-      for (let p = 0; p < b.length; ) {
-        const id = b[p++]!;
-        const n = b[p++]!;
-        if (!this.txsOf.has(id)) this.txsOf.set(id, Array.from(b.subarray(p, p + n)));
-        p += n;
+  /** A shard's window as records, decoded in the order the shard wrote them. */
+  private decode(log: WindowLog): Rec<I>[] {
+    const r = new ByteReader(log.records);
+    const out: Rec<I>[] = [];
+    while (r.remaining > 0) {
+      const op = r.u8('op');
+      const time = r.f64('time');
+      const tie = r.i32('tie');
+      const seq = r.u32('seq');
+      let node = -1;
+      let tx = 0;
+      let input: I | undefined;
+      if (op === OP_CHECK) {
+        node = r.u32('node');
+        input = this.inputs.read(r);
+      } else if (op === OP_SUBMITTED || op === OP_TX_ACCEPTED) {
+        tx = r.u53('tx');
+      } else if (r.error === undefined) {
+        throw new Error(`OrderedMerger: unknown record ${op}`);
       }
+      if (r.error !== undefined) throw new Error(`OrderedMerger: ${r.error.reason}: ${r.error.detail}`);
+      out.push({ op, time, tie, seq, node, tx, input });
     }
-    const pos = logs.map(() => 0);
+    return out;
+  }
+
+  private mergeWindow(logs: WindowLog[]): void {
+    const recs = logs.map((l) => this.decode(l));
+    const pos = recs.map(() => 0);
     for (;;) {
       // The shard whose next record has the smallest key.
       let best = -1;
-      for (let s = 0; s < logs.length; s++) {
-        const r = logs[s]!.records;
-        const p = pos[s]!;
-        if (p >= r.length) continue;
-        if (best < 0 || less(r, p, logs[best]!.records, pos[best]!)) best = s;
+      for (let s = 0; s < recs.length; s++) {
+        const rec = recs[s]![pos[s]!];
+        if (rec === undefined) continue;
+        if (best < 0 || less(rec, recs[best]![pos[best]!]!)) best = s;
       }
       if (best < 0) return;
-      const r = logs[best]!.records;
-      const p = pos[best]!;
-      pos[best] = p + REC;
-      this.feed(r, p);
+      this.feed(recs[best]![pos[best]!]!);
+      pos[best]!++;
     }
   }
 
-  private feed(r: Float64Array, p: number): void {
-    const time = r[p + 1]!;
+  private feed(rec: Rec<I>): void {
+    const time = rec.time;
     // A serial run tells the liveness checker about a fault edge once every event up to it has run.
     while (this.edge < this.edges.length && this.edges[this.edge]!.t < time) this.feedEdge(this.edges[this.edge++]!);
     this.fed++;
-    switch (r[p]) {
-      case OP_ACCEPT: {
-        const block = r[p + 6]!;
-        const txs = this.txsOf.get(block);
-        if (txs === undefined) throw new Error(`OrderedMerger: transactions of block ${block} never arrived`);
-        this.checkers.safety.accept(r[p + 4]!, r[p + 5]!, block, txs, time);
+    switch (rec.op) {
+      case OP_CHECK:
+        this.checkers.safety.check(rec.input!, rec.node, time);
         break;
-      }
       case OP_SUBMITTED:
-        this.checkers.liveness.submitted(r[p + 4]!, time);
+        this.checkers.liveness.submitted(rec.tx, time);
         break;
       case OP_TX_ACCEPTED:
-        this.checkers.liveness.accepted(r[p + 4]!, time);
+        this.checkers.liveness.accepted(rec.tx, time);
         break;
-      default:
-        throw new Error(`OrderedMerger: unknown record ${r[p]}`);
     }
   }
 }
 
 /** (time, tie, seq) of record a < that of record b. Equal keys from two shards would be a layout bug. */
-function less(ra: Float64Array, pa: number, rb: Float64Array, pb: number): boolean {
-  for (let k = 1; k <= 3; k++) {
-    const x = ra[pa + k]!;
-    const y = rb[pb + k]!;
-    if (x !== y) return x < y;
-  }
+function less<I>(a: Rec<I>, b: Rec<I>): boolean {
+  if (a.time !== b.time) return a.time < b.time;
+  if (a.tie !== b.tie) return a.tie < b.tie;
+  if (a.seq !== b.seq) return a.seq < b.seq;
   throw new Error('OrderedMerger: two shards logged the same event key');
 }
-

@@ -15,6 +15,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { protocolOrThrow } from '../../consensus/protocols.js';
 import type { RunSummary } from '../../metrics/summary.js';
 import { byzantineStakeFraction, collectorFor, planRun, reproOf, type FinishedRun, type RunScenarioOptions } from '../../runner/run-scenario.js';
 import { summarise } from '../../runner/summarise.js';
@@ -62,8 +63,9 @@ export async function simulateSharded(scenario: Scenario, options: RunScenarioOp
   const plan = planRun(scenario, seed);
   const layout = planLayout(scenario, seed, workers, plan.byzantine);
   const W = layout.shards;
-  const collector = collectorFor(scenario, plan.byzantineSet, plan.faultPlan, repro);
-  const merger = new OrderedMerger(W, { safety: collector.safety, liveness: collector.liveness }, plan.windowEdges);
+  const protocol = protocolOrThrow(scenario.protocol.name);
+  const collector = collectorFor(scenario, protocol, plan.byzantineSet, plan.faultPlan, repro);
+  const merger = new OrderedMerger(W, protocol.checkRecords, { safety: collector.safety, liveness: collector.liveness }, plan.windowEdges);
 
   const board = new SharedArrayBuffer(boardBytes(W));
   const barrier = new Barrier(board, W);

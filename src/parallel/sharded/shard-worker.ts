@@ -13,7 +13,7 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { SNOWMAN_WIRE_CODEC } from '../../consensus/engine/wire-codec.js';
+import { protocolOrThrow } from '../../consensus/protocols.js';
 import type { CollectorSnapshot } from '../../runner/collector.js';
 import { prepareRun } from '../../runner/run-scenario.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -70,7 +70,8 @@ export default function runShard(task: ShardTask): ShardResult {
   const heapBefore = process.memoryUsage().heapUsed;
   const { shard: self, shards, lookaheadUs: L } = task;
   const barrier = new Barrier(task.board, shards);
-  const log = new ShardLog();
+  const protocol = protocolOrThrow(task.scenario.protocol.name);
+  const log = new ShardLog(protocol.checkRecords);
   try {
     const { sim, collector } = prepareRun(
       task.scenario,
@@ -78,8 +79,8 @@ export default function runShard(task: ShardTask): ShardResult {
       { shard: { ownerOf: task.ownerOf, self, shards }, ordered: log },
     );
     log.attach(sim);
-    const encoders = task.peers.map(() => new BatchEncoder(SNOWMAN_WIRE_CODEC.encoder()));
-    const decoder = SNOWMAN_WIRE_CODEC.decoder();
+    const encoders = task.peers.map(() => new BatchEncoder(protocol.codec.encoder()));
+    const decoder = protocol.codec.decoder();
     const deliver = (time: number, tie: number, seq: number, size: number, msg: Parameters<typeof sim.deliverRemote>[4]): void =>
       sim.deliverRemote(time, tie, seq, size, msg);
     let windows = 0;
@@ -102,7 +103,7 @@ export default function runShard(task: ShardTask): ShardResult {
       crossShard += sent;
       const wl = log.take();
       const msg: LogMessage = { shard: self, window: windows, log: wl, simUs: sim.timeUs, events: sim.eventCount };
-      task.log.postMessage(msg, [wl.records.buffer as ArrayBuffer, wl.blockTxs.buffer as ArrayBuffer]);
+      task.log.postMessage(msg, [wl.records.buffer as ArrayBuffer]);
       windows++;
       const statuses = barrier.arrive(self, {
         status: status.kind === 'running' ? ST_RUNNING : status.kind === 'limit' ? ST_LIMIT : ST_DONE,

@@ -1,7 +1,7 @@
 /** Forwards every node report to two observers (the run's collector and, e.g., a test's recorder). */
-import type { DropReason, NodeObserver, PollOutcome } from '../consensus/engine/observer.js';
-import type { Micros, NodeId } from '../consensus/host.js';
-import type { Block, TxId } from '../consensus/snowman/block.js';
+import type { DropReason, NodeObserver, PollOutcome } from './observer.js';
+import type { Micros, NodeId } from '../host.js';
+import type { Block, TxId } from '../snowman/block.js';
 
 export class TeeObserver implements NodeObserver {
   constructor(

@@ -1,12 +1,12 @@
 /** Scenario -> the configuration every Snowman node of the run shares. */
-import { DEFAULT_ENGINE_OPTIONS, type SharedNodeConfig } from '../consensus/engine/config.js';
-import { DEFAULT_CPU_COSTS, DEFAULT_SIZE_MODEL, MessageModel, ML_DSA_65_PUBLIC_KEY_BYTES, ML_DSA_65_SIGNATURE_BYTES } from '../consensus/engine/messages.js';
-import { ProposerSchedule } from '../consensus/engine/proposer.js';
-import { ValidatorSet } from '../consensus/engine/sampler.js';
-import { assertValidParams, type ConsensusParams } from '../consensus/params.js';
-import { GENESIS_ID, type Block } from '../consensus/snowman/block.js';
-import { Topological } from '../consensus/snowman/topological.js';
-import type { Scenario } from '../scenario/schema.js';
+import { DEFAULT_ENGINE_OPTIONS, type SharedNodeConfig } from '../engine/config.js';
+import { DEFAULT_CPU_COSTS, DEFAULT_SIZE_MODEL, MessageModel, ML_DSA_65_PUBLIC_KEY_BYTES, ML_DSA_65_SIGNATURE_BYTES } from '../engine/messages.js';
+import { ProposerSchedule } from '../engine/proposer.js';
+import { ValidatorSet } from '../engine/sampler.js';
+import { assertValidParams, type ConsensusParams } from '../params.js';
+import { GENESIS_ID, type Block } from './block.js';
+import { Topological } from './topological.js';
+import type { Scenario } from '../../scenario/schema.js';
 
 export const GENESIS: Block = Object.freeze({
   id: GENESIS_ID,
