@@ -69,7 +69,8 @@ export function terminationConditionsOf(p: ConsensusParams): readonly Terminatio
   return p.terminationConditions ?? [{ alphaConfidence: p.alphaConfidence, beta: p.beta }];
 }
 
-function fails(inequality: string, lhs: number, op: '<' | '<=' | '=', rhs: number): string {
+/** One error line naming the failed inequality and its values (shared with the DAG parameters). */
+export function fails(inequality: string, lhs: number, op: '<' | '<=' | '=', rhs: number): string {
   return `${inequality} (${lhs} ${op} ${rhs} is false)`;
 }
 
