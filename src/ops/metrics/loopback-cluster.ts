@@ -18,7 +18,7 @@ import type { Message } from '../../consensus/engine/messages.js';
 import { SnowmanNode } from '../../consensus/engine/snowman-node.js';
 import { txIdOf } from '../../consensus/snowman/block.js';
 import { planRun } from '../../runner/run-scenario.js';
-import { sharedNodeConfigOf } from '../../runner/node-config.js';
+import { sharedNodeConfigOf } from '../../consensus/snowman/scenario-config.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { streamKey } from '../../sim/rng.js';
 import { removeHarnessTarget, removeNodeTarget, writeHarnessTarget, writeNodeTarget } from '../prometheus/file-sd.js';
