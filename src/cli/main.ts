@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ScenarioError } from '../scenario/problems.js';
 import { scenarioJsonSchemaText } from '../scenario/json-schema.js';
 import { checkCommand, type CheckFlags } from './commands/check.js';
+import { clusterExportCommand, type ClusterExportFlags } from './commands/cluster-export.js';
 import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -99,6 +100,26 @@ function buildProgram(): Command {
     .option('--out <dir>', 'also write runs/<id>.json, the results tables, gate.txt and plots/ (outcome, latency, poll success vs analytic) here')
     .action(async (file: string, opts: CheckFlags) => {
       exitCode = await checkCommand(file, opts);
+    });
+
+  const cluster = program.command('cluster').description('real clusters: deployment files (and, with the real node, local runs)');
+  cluster
+    .command('export')
+    .description('write a Docker Compose project or Kubernetes manifests (+ Chaos Mesh faults) for a scenario')
+    .argument('<file>', 'scenario YAML file')
+    .requiredOption('--target <compose|k8s>', 'what to write: compose or k8s')
+    .requiredOption('--out <dir>', 'new or empty directory for the files')
+    .option('--seed <n>', 'seed (node sets of faults, Byzantine nodes); default: the scenario\'s first')
+    .option('--set <path=value>', 'override a field (repeatable)', collect)
+    .option('--image <ref>', 'node image (default avsim-node:0.1.0; build it with deploy/k8s/Dockerfile)')
+    .option('--namespace <ns>', 'Kubernetes namespace (default avsim)')
+    .option('--cpus <q>', 'CPU per node, e.g. 1 or 500m (default 1)')
+    .option('--memory <q>', 'memory per node, e.g. 1Gi (default 1Gi)')
+    .option('--storage <q>', 'store volume per node, e.g. 2Gi (default 2Gi)')
+    .option('--storage-class <name>', 'Kubernetes StorageClass of the store volumes')
+    .option('--real-signatures', 'nodes sign and verify with ML-DSA-65 (default: charged as the scenario\'s cpu costs)')
+    .action((file: string, opts: ClusterExportFlags) => {
+      exitCode = clusterExportCommand(file, opts);
     });
 
   program
