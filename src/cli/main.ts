@@ -8,6 +8,9 @@ import { ScenarioError } from '../scenario/problems.js';
 import { scenarioJsonSchemaText } from '../scenario/json-schema.js';
 import { checkCommand, type CheckFlags } from './commands/check.js';
 import { clusterExportCommand, type ClusterExportFlags } from './commands/cluster-export.js';
+import { clusterRunCommand, DEFAULT_MAX_NODES, type ClusterRunFlags } from './commands/cluster-run.js';
+import { compareCommand, type CompareFlags } from './commands/compare.js';
+import { nodeCommand } from './commands/node.js';
 import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -102,7 +105,7 @@ function buildProgram(): Command {
       exitCode = await checkCommand(file, opts);
     });
 
-  const cluster = program.command('cluster').description('real clusters: deployment files (and, with the real node, local runs)');
+  const cluster = program.command('cluster').description('real clusters: runs against real node processes on this machine (docs/cluster.md), deployment files');
   cluster
     .command('export')
     .description('write a Docker Compose project or Kubernetes manifests (+ Chaos Mesh faults) for a scenario')
@@ -120,6 +123,48 @@ function buildProgram(): Command {
     .option('--real-signatures', 'nodes sign and verify with ML-DSA-65 (default: charged as the scenario\'s cpu costs)')
     .action((file: string, opts: ClusterExportFlags) => {
       exitCode = clusterExportCommand(file, opts);
+    });
+
+  cluster
+    .command('run')
+    .description('run a scenario once per seed against real node processes; same file, flags and results as avsim run')
+    .argument('<file>', 'scenario YAML file')
+    .option('--seed <n>', 'run only this seed')
+    .option('--set <path=value>', 'override a field, e.g. nodes.count=20 (repeatable)', collect)
+    .option('--out <dir>', 'write runs/<id>.json, runs.csv, points.csv, throughput.csv here')
+    .option('--json', 'print one JSON summary per run on stdout')
+    .option('--max-nodes <n>', `refuse scenarios with more nodes than this (default ${DEFAULT_MAX_NODES})`)
+    .option('--nodes-per-process <n>', 'validators per OS process (default 1: kill -9 kills exactly one node)')
+    .option('--signatures <mode>', 'real (ML-DSA-65 signed and verified for real, the default) or modelled (charged as the scenario cpu section says)')
+    .option('--keep', 'keep the run directory (data dirs, histories, logs)')
+    .option('--work-dir <dir>', 'where run directories go (default: the OS temp dir)')
+    .option('--kernel-net', 'partitions as nftables rules between per-node network namespaces (root)')
+    .addOption(new Option('--progress', 'show the progress bar even when stderr is not a terminal'))
+    .addOption(new Option('--no-progress', 'never show the progress bar'))
+    .action(async (file: string, opts: ClusterRunFlags) => {
+      exitCode = await clusterRunCommand(file, opts);
+    });
+
+  program
+    .command('node')
+    .description('one real node process (started by avsim cluster run)')
+    .option('--config <file>', 'the process config the harness writes')
+    .action(async (opts: { config?: string }) => {
+      exitCode = await nodeCommand(opts);
+    });
+
+  program
+    .command('compare')
+    .description('simulated against real: ratios, KS distance, CDF and throughput overlays, verdict against tolerances')
+    .argument('<sim>', 'results directory of avsim run --out')
+    .argument('<real>', 'results directory of avsim cluster run --out')
+    .option('--out <dir>', 'write compare.json, compare.md and the overlay plots here (default: <real>/compare)')
+    .option('--tps-tolerance <pct>', 'TPS within this many percent (default 5)')
+    .option('--p50-tolerance <pct>', 'latency p50 within this many percent (default 15)')
+    .option('--p95-tolerance <pct>', 'latency p95 within this many percent (default 15)')
+    .option('--no-png', 'skip PNG rendering of the overlays')
+    .action(async (sim: string, real: string, opts: CompareFlags) => {
+      exitCode = await compareCommand(sim, real, opts);
     });
 
   program

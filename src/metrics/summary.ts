@@ -105,4 +105,55 @@ export interface RunSummary {
   checks: CheckResult[];
   /** The one command that re-runs exactly this case. */
   repro: string;
+  /** Where the figures come from: the simulator (absent or 'sim') or real node processes (`avsim cluster run`). */
+  mode?: 'sim' | 'real';
+  /** What only a real run has: emulation error, realised faults, host load, calibration (src/cluster). */
+  real?: RealRunDetails;
+}
+
+/** Quantiles in ms of a real-run measurement. */
+export interface RealQuantilesMs {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+/**
+ * The real side of a run (`avsim cluster run`). A real run is not
+ * bit-reproducible: it records what happened, and is compared with the
+ * simulated run by distribution (`avsim compare`).
+ */
+export interface RealRunDetails {
+  processes: number;
+  nodesPerProcess: number;
+  realSignatures: boolean;
+  /** Actual minus intended message arrival over every delivered message: how far the machine, not the model, set the latency. */
+  emulationError: RealQuantilesMs & { early: number; maxEarlyMs: number };
+  /** Frames held back to keep a link FIFO, mean ms per message (a designed deviation from the simulator, which may reorder). */
+  fifoHoldMeanMs: number;
+  loadGenerator: { offered: number; submitted: number; rejected: number; unreachable: number; lagMs: RealQuantilesMs };
+  /** Faults as planned (scenario offsets) and as realised on the run clock; `doneSeconds` when the action completed (a restarted node ready). */
+  faults: Array<{ kind: string; nodes: number[]; plannedSeconds: number; realisedSeconds: number; doneSeconds: number; outcome: string }>;
+  /** Restarted nodes: the chain they reopened and whether what they accepted next continued it. */
+  restarts: Array<{ node: number; incarnation: number; restoredHeight: number; restoredId: number; nextHeight: number | null; continued: boolean | null }>;
+  /** Whole-machine CPU over the run (all cores, from /proc/stat), 0..1, and the load average at the end. */
+  hostCpu: { cores: number; busyFraction: number; loadAverage1m: number };
+  perNode: Array<{ node: number; cpuUtilisation: number; rssBytes: number; messagesSent: number; incarnations: number }>;
+  transport: { badFrames: Record<string, number>; droppedNotConnected: number; droppedQueueFull: number; disconnects: number; codecErrors: number; refusedMessages: number };
+  store: { engine: string; writes: number; meanWriteMs: number };
+  /** What the nodes spent, per message kind and per signature; and the scenario `cpu` section that would make the simulator spend the same. */
+  calibration: {
+    perKind: Record<string, { received: number; meanHandleUs: number }>;
+    meanHandleUsPerMessage: number;
+    sigVerifyUs: number | null;
+    sigSignUs: number | null;
+    busyWorkPaidUs: number;
+    modelledChargedUs: number;
+    /** The run's own cpu section, and the one that would make the simulator spend what the real nodes spent. */
+    scenarioCpu: Record<string, string | boolean>;
+    suggestedCpu: Record<string, string | boolean>;
+  };
+  environment: { node: string; platform: string; cpuModel: string; cores: number };
 }

@@ -16,7 +16,7 @@
  * sent; a message already in flight when a partition starts is delivered.
  */
 import type { Micros } from './time.js';
-import type { RandomStream } from './rng.js';
+import { createStream, RUN_OWNER, type RandomStream } from './rng.js';
 import { LatencySampler, minLatencyUs, type LatencyProfile } from './latency.js';
 
 export type NodeId = number;
@@ -279,4 +279,13 @@ export class Network {
     this.downlinkFreeAt[dst] = end;
     return end;
   }
+}
+
+/**
+ * The network of a run as every engine builds it: region placement drawn
+ * from the run's own placement stream. The simulator and the real node both
+ * build it here, so a node sits in the same region on both sides.
+ */
+export function networkForRun(cfg: NetworkConfig, nodeCount: number, seed: number): Network {
+  return new Network(cfg, nodeCount, createStream(seed, RUN_OWNER, 'placement'));
 }

@@ -46,3 +46,12 @@ export function streamKey(runSeed: number, owner: number, purpose: StreamPurpose
 export function createStream(runSeed: number, owner: number, purpose: StreamPurpose): RandomStream {
   return new AleaStream(streamKey(runSeed, owner, purpose));
 }
+
+/**
+ * The stream of one directed link src -> dst (the real transport samples each
+ * link's latency and loss from its own stream, so a link's draws do not
+ * depend on the traffic on other links).
+ */
+export function createLinkStream(runSeed: number, src: number, dst: number): RandomStream {
+  return new AleaStream(`avsim/${runSeed}/${src}->${dst}/link`);
+}

@@ -32,9 +32,9 @@ import { CpuModel } from './cpu.js';
 import { EventQueue, RUN_SOURCE_ID, MAX_NODES, packTie } from './event-queue.js';
 import { faultNode, validateFault } from './faults.js';
 import { TraceHasher, type TraceLanes } from './hash.js';
-import { DROP_PARTITION, Network } from './network.js';
+import { DROP_PARTITION, networkForRun, type Network } from './network.js';
 import { FLAG_CANCELLED, FLAG_TIMER, MAX_SLOTS, SlotPool } from './pool.js';
-import { createStream, RUN_OWNER, type RandomStream } from './rng.js';
+import { createStream, type RandomStream } from './rng.js';
 import type { Micros } from './time.js';
 import type { TraceEventKind, TraceOutcome, TraceSink } from './trace.js';
 import type {
@@ -174,7 +174,7 @@ export class Simulation<M, C> {
     this.queueCapacity = lim.nodeQueueCapacity;
     this.trace = config.trace;
     this.queue = new EventQueue({ maxPending: lim.maxPendingEvents, initialCapacity: 4096 });
-    this.net = new Network(config.network, n, createStream(config.seed, RUN_OWNER, 'placement'));
+    this.net = networkForRun(config.network, n, config.seed);
     this.cpu = new CpuModel(n, this.pool);
     this.hasher = new TraceHasher(n + 1);
     this.seqOf = new Float64Array(n);

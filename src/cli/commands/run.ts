@@ -30,17 +30,23 @@ export interface RunFlags {
   workers?: string;
 }
 
-function repro(file: string, seed: number, sets: readonly string[]): string {
-  return ['avsim', 'run', shellQuote(file), '--seed', String(seed), ...sets.flatMap((s) => ['--set', shellQuote(s)])].join(' ');
+export function repro(file: string, seed: number, sets: readonly string[], command: readonly string[] = ['run']): string {
+  return ['avsim', ...command, shellQuote(file), '--seed', String(seed), ...sets.flatMap((s) => ['--set', shellQuote(s)])].join(' ');
 }
 
-function pointValue(set: string): SweepValue {
+export function pointValue(set: string): SweepValue {
   const parsed = parseSet(set);
   if ('value' in parsed && (typeof parsed.value === 'number' || typeof parsed.value === 'boolean' || typeof parsed.value === 'string')) return parsed.value;
   return set.slice(set.indexOf('=') + 1);
 }
 
-function humanLine(s: RunSummary): string {
+/** The sweep point a plain run with these `--set` flags records (typed as the scenario reads them: `nodes.count=2000` is the number 2000). */
+export function pointOfSets(sets: readonly string[]): SweepPoint {
+  const overrides = Object.fromEntries(sets.map((s) => [s.slice(0, s.indexOf('=')), pointValue(s)]));
+  return { id: pointId(overrides), overrides, values: { ...overrides } };
+}
+
+export function humanLine(s: RunSummary): string {
   const checks = s.checks.length === 0 ? '' : ` | checks ${s.checks.filter((c) => c.ok).length}/${s.checks.length} ok`;
   const outcome = s.outcome.kind === 'completed' ? '' : ` | ${s.outcome.kind === 'limit' ? `LIMIT ${s.outcome.limit}` : 'ERROR'}`;
   return `${s.scenario} seed ${s.seed}: ${s.nodes} nodes | ${s.tps.toFixed(1)} TPS | p50/p95/p99 ${s.latencyMs.p50.toFixed(1)}/${s.latencyMs.p95.toFixed(1)}/${s.latencyMs.p99.toFixed(1)} ms | safety violations ${s.safety.violations} | ${s.events.toLocaleString('en-US')} events in ${s.wallSeconds.toFixed(1)} s | trace ${s.traceHash}${checks}${outcome}`;
@@ -67,9 +73,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.stderr.write(`note: ${file} has ${sweepPoints} sweep points; run executes the base scenario (use avsim sweep, or --set to pick a point)\n`);
   }
   const runnable = { ...scenario, sweep: {} };
-  // Typed as the scenario reads them (`nodes.count=2000` is the number 2000), as a sweep point records them.
-  const overrides = Object.fromEntries(sets.map((s) => [s.slice(0, s.indexOf('=')), pointValue(s)]));
-  const point: SweepPoint = { id: pointId(overrides), overrides, values: { ...overrides } };
+  const point = pointOfSets(sets);
   const seeds = seedFlag === undefined ? scenario.seeds : [seedFlag];
   const showProgress = progressWanted(flags.progress);
   const summaries: RunSummary[] = [];

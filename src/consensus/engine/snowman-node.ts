@@ -252,6 +252,28 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     this.tryBuild();
   }
 
+  /**
+   * Before the first boot: resume from a persisted chain (a real node that
+   * restarted reopens its store). `chain` is the accepted chain above
+   * genesis, in height order; block and request counters continue from
+   * `counters`, above anything an earlier incarnation may have used.
+   */
+  restore(chain: readonly Block[], counters: { readonly blocks: number; readonly requests: number }): void {
+    if (this.alive || this.accepted.length !== 1) throw new Error(`SnowmanNode ${this.host.id}: restore only before the first boot`);
+    for (const b of chain) {
+      const last = this.lastAcceptedBlock();
+      if (b.height !== this.accepted.length || b.parent !== last.id) {
+        throw new RangeError(`SnowmanNode ${this.host.id}: restored block ${b.id} at height ${b.height} does not extend block ${last.id} at height ${last.height}`);
+      }
+      this.accepted.push(b);
+      this.servable.set(b.id, b.height);
+      const evicted = b.height - this.cfg.options.servableAcceptedDepth;
+      if (evicted > 0) this.servable.delete(this.accepted[evicted]!.id);
+    }
+    this.blockCounter = Math.max(this.blockCounter, counters.blocks);
+    this.requestCounter = Math.max(this.requestCounter, counters.requests);
+  }
+
   // ------------------------------------------------------------ observation
 
   /** Accepted chain, genesis first (persisted state). */

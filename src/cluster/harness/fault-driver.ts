@@ -1,0 +1,128 @@
+/**
+ * The scenario's fault timeline applied for real, at the same offsets as in
+ * the simulator (the same src/runner/fault-timeline.ts plan, so the same
+ * nodes for the same seed): crash = SIGKILL of the node's process, restart =
+ * respawn on the same data directory, pause = SIGSTOP and, `for` later,
+ * SIGCONT; partition, heal, loss, duplication and added delay become
+ * transport rules sent to every node. What was planned and when it really
+ * happened are both recorded: a real run is not bit-reproducible.
+ */
+import type { Micros, NodeId } from '../../consensus/host.js';
+import type { TimedFault } from '../../runner/fault-timeline.js';
+import type { Fault } from '../../sim/types.js';
+import type { RunClock } from '../host/clock.js';
+
+export interface RealisedFault {
+  kind: Fault['kind'];
+  nodes: NodeId[];
+  plannedUs: Micros;
+  startedUs: Micros;
+  doneUs: Micros;
+  /** 'ok', 'skipped: ...' (as the simulator ignores it: a restart of a running node) or 'failed: ...'. */
+  outcome: string;
+}
+
+/** What the driver needs of the cluster. */
+export interface ClusterActions {
+  kill(node: NodeId): Promise<'ok' | string>;
+  restart(node: NodeId): Promise<'ok' | string>;
+  pause(node: NodeId): Promise<'ok' | string>;
+  resume(node: NodeId): Promise<'ok' | string>;
+  /** A network rule to every node that is up (and remembered for nodes that come back). */
+  network(rule: Fault): Promise<'ok' | string>;
+}
+
+function nodesOf(f: Fault): NodeId[] {
+  switch (f.kind) {
+    case 'crash':
+    case 'restart':
+    case 'pause':
+    case 'set-bandwidth':
+      return [f.node];
+    case 'set-loss':
+    case 'add-delay':
+      return f.nodes === undefined ? [] : [...f.nodes];
+    case 'partition':
+      return f.grudge.kind === 'split' ? f.grudge.groups[0]?.slice() ?? [] : [...f.grudge.from];
+    default:
+      return [];
+  }
+}
+
+export class FaultDriver {
+  readonly realised: RealisedFault[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly faults: readonly TimedFault[],
+    private readonly clock: RunClock,
+    private readonly actions: ClusterActions,
+    private readonly onDone?: (f: RealisedFault) => void,
+  ) {}
+
+  start(): void {
+    // Stable by time: faults at one instant apply in timeline order, as in the simulator.
+    const order = this.faults.map((f, i) => ({ f, i })).toSorted((a, b) => a.f.atUs - b.f.atUs || a.i - b.i);
+    for (const { f } of order) this.schedule(f.atUs, () => this.apply(f.atUs, f.fault));
+  }
+
+  private schedule(atUs: Micros, run: () => Promise<void>): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (this.stopped) return;
+      const p = run().finally(() => this.running.delete(p));
+      this.running.add(p);
+    }, this.clock.msUntil(atUs));
+    this.timers.add(t);
+  }
+
+  private async apply(plannedUs: Micros, f: Fault): Promise<void> {
+    const startedUs = this.clock.nowUs();
+    let outcome: string;
+    try {
+      switch (f.kind) {
+        case 'crash':
+          outcome = await this.actions.kill(f.node);
+          break;
+        case 'restart':
+          outcome = await this.actions.restart(f.node);
+          break;
+        case 'pause':
+          outcome = await this.actions.pause(f.node);
+          if (outcome === 'ok') {
+            const node = f.node;
+            this.schedule(plannedUs + f.durationUs, async () => {
+              const resumedAt = this.clock.nowUs();
+              const r = await this.actions.resume(node);
+              this.record({ kind: 'pause', nodes: [node], plannedUs: plannedUs + f.durationUs, startedUs: resumedAt, doneUs: this.clock.nowUs(), outcome: r === 'ok' ? 'ok (resumed)' : r });
+            });
+          }
+          break;
+        case 'set-bandwidth':
+          outcome = 'failed: set-bandwidth is not applied by the real side';
+          break;
+        default:
+          outcome = await this.actions.network(f);
+      }
+    } catch (e) {
+      outcome = `failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    this.record({ kind: f.kind, nodes: nodesOf(f), plannedUs, startedUs, doneUs: this.clock.nowUs(), outcome });
+  }
+
+  private record(r: RealisedFault): void {
+    this.realised.push(r);
+    this.onDone?.(r);
+  }
+
+  /** Cancels what has not started; waits for what has. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled(this.running);
+  }
+}

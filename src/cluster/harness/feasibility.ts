@@ -1,0 +1,31 @@
+/**
+ * What the real side cannot honour, refused before anything starts (exit 2,
+ * one line naming the field and the rule), never silently approximated.
+ */
+import { ML_DSA_65_PUBLIC_KEY_BYTES, ML_DSA_65_SIGNATURE_BYTES } from '../../consensus/engine/messages.js';
+import type { Scenario } from '../../scenario/schema.js';
+
+export interface RealSideLimits {
+  maxNodes: number;
+  nodesPerProcess: number;
+  realSignatures: boolean;
+}
+
+export function realSideProblems(s: Scenario, lim: RealSideLimits): string[] {
+  const out: string[] = [];
+  if (s.nodes.count > lim.maxNodes) {
+    out.push(`nodes.count: ${s.nodes.count} is more than --max-nodes (${lim.maxNodes}): the real side runs every node as real processes on this machine`);
+  }
+  if (s.nodes.count < 2) out.push('nodes.count: a real cluster needs at least 2 nodes');
+  if (lim.nodesPerProcess > 1) {
+    s.faults.forEach((f, i) => {
+      if (f.kind === 'kill' || f.kind === 'restart' || f.kind === 'pause') {
+        out.push(`faults[${i}].kind: ${f.kind} signals a whole process, which holds ${lim.nodesPerProcess} nodes with --nodes-per-process ${lim.nodesPerProcess}; use --nodes-per-process 1`);
+      }
+    });
+  }
+  if (lim.realSignatures && s.workload.txBytes - ML_DSA_65_SIGNATURE_BYTES - ML_DSA_65_PUBLIC_KEY_BYTES < 8) {
+    out.push(`workload.txBytes: with real signatures a transaction carries a ${ML_DSA_65_SIGNATURE_BYTES}-byte signature, a ${ML_DSA_65_PUBLIC_KEY_BYTES}-byte key and at least 8 bytes of payload (>= ${ML_DSA_65_SIGNATURE_BYTES + ML_DSA_65_PUBLIC_KEY_BYTES + 8}), got ${s.workload.txBytes}`);
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+/**
+ * The open-loop load generator: the very arrival schedule the simulator
+ * draws for this scenario and seed (src/runner/workload.ts clientSourceFor:
+ * honest nodes only, the offered load split evenly, each node's own seeded
+ * 'workload' stream, the same transaction ids), submitted to each node's
+ * control API at its time. Arrivals never wait for acceptances; a node that
+ * is busy answering holds back only its own next batch (at most one request
+ * in flight per node), and a node that is down loses the transactions meant
+ * for it, as a crashed node does in the simulator.
+ */
+import type { NodeId } from '../../consensus/host.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { clientSourceFor } from '../../runner/workload.js';
+import type { LoadPhase } from '../../workload/arrivals.js';
+import type { Micros } from '../../consensus/host.js';
+import { ML_DSA_65_PUBLIC_KEY_BYTES, ML_DSA_65_SIGNATURE_BYTES } from '../../consensus/engine/messages.js';
+import { txPayload } from '../crypto/attachments.js';
+import { deriveKeyPair, sign, type KeyPair } from '../crypto/ml-dsa.js';
+import { signedTxToJson, type SignedTxJson } from '../crypto/tx-json.js';
+import type { RunClock } from '../host/clock.js';
+
+export interface Arrival {
+  readonly at: Micros;
+  readonly node: NodeId;
+  readonly tx: number;
+  body?: SignedTxJson;
+}
+
+/** Client keys the load generator signs with (transactions carry their public key). */
+const CLIENT_KEYS = 4;
+
+/** Every arrival of the run, in time order (ties by node). */
+export function arrivalsOf(scenario: Scenario, seed: number, phases: readonly LoadPhase[], byzantine: ReadonlySet<NodeId>): Arrival[] {
+  const n = scenario.nodes.count;
+  const honest = Array.from({ length: n }, (_, i) => i).filter((i) => !byzantine.has(i));
+  const out: Arrival[] = [];
+  honest.forEach((node, rank) => {
+    const src = clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration);
+    for (let a = src.next(); a !== undefined; a = src.next()) out.push({ at: a.at, node, tx: a.request.id });
+  });
+  return out.toSorted((a, b) => a.at - b.at || a.node - b.node);
+}
+
+/** Signs every arrival's transaction with ML-DSA-65 (before the run: signing costs ~10 ms each here). */
+export function signArrivals(arrivals: Arrival[], scenario: Scenario, seed: number, onProgress?: (done: number) => void): void {
+  const keys: KeyPair[] = Array.from({ length: CLIENT_KEYS }, (_, k) => deriveKeyPair(seed, k, 'client'));
+  const payloadBytes = scenario.workload.txBytes - ML_DSA_65_SIGNATURE_BYTES - ML_DSA_65_PUBLIC_KEY_BYTES;
+  arrivals.forEach((a, i) => {
+    const key = keys[i % CLIENT_KEYS]!;
+    const payload = txPayload(a.tx, payloadBytes);
+    a.body = signedTxToJson({ id: a.tx, payload, publicKey: key.publicKey, signature: sign(payload, key.secretKey) });
+    if (onProgress !== undefined && i % 50 === 49) onProgress(i + 1);
+  });
+}
+
+export interface LoadStats {
+  offered: number;
+  /** The node took it into its mempool path. */
+  submitted: number;
+  /** The node refused it (bad signature; not running yet). */
+  rejected: number;
+  /** The node could not be reached (killed, restarting). */
+  unreachable: number;
+}
+
+export type Submitter = (node: NodeId, batch: ReadonlyArray<{ id: number; intendedUs: Micros; body?: SignedTxJson }>) => Promise<{ submitted: number; rejected: number }>;
+
+/** Transactions due within this much of now go in the same batch. */
+const BATCH_SLACK_US = 1_000;
+
+export class LoadGenerator {
+  readonly stats: LoadStats = { offered: 0, submitted: 0, rejected: 0, unreachable: 0 };
+  private next = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly waiting = new Map<NodeId, Arrival[]>();
+  private readonly inFlight = new Set<NodeId>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly arrivals: readonly Arrival[],
+    private readonly clock: RunClock,
+    private readonly submit: Submitter,
+  ) {}
+
+  start(): void {
+    this.arm();
+  }
+
+  /** Stops submitting; resolves when requests in flight have answered. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await Promise.allSettled(this.pending);
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    const a = this.arrivals[this.next];
+    if (a === undefined) return;
+    this.timer = setTimeout(() => this.tick(), this.clock.msUntil(a.at));
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    const limit = this.clock.nowUs() + BATCH_SLACK_US;
+    const touched = new Set<NodeId>();
+    while (this.next < this.arrivals.length && this.arrivals[this.next]!.at <= limit) {
+      const a = this.arrivals[this.next++]!;
+      this.stats.offered++;
+      let q = this.waiting.get(a.node);
+      if (q === undefined) {
+        q = [];
+        this.waiting.set(a.node, q);
+      }
+      q.push(a);
+      touched.add(a.node);
+    }
+    for (const node of touched) this.flush(node);
+    this.arm();
+  }
+
+  private flush(node: NodeId): void {
+    if (this.stopped || this.inFlight.has(node)) return;
+    const q = this.waiting.get(node);
+    if (q === undefined || q.length === 0) return;
+    this.waiting.set(node, []);
+    this.inFlight.add(node);
+    const batch = q.map((a) => (a.body === undefined ? { id: a.tx, intendedUs: a.at } : { id: a.tx, intendedUs: a.at, body: a.body }));
+    const p = this.submit(node, batch)
+      .then(
+        (r) => {
+          this.stats.submitted += r.submitted;
+          this.stats.rejected += r.rejected;
+        },
+        () => {
+          this.stats.unreachable += batch.length;
+        },
+      )
+      .finally(() => {
+        this.inFlight.delete(node);
+        this.pending.delete(p);
+        this.flush(node);
+      });
+    this.pending.add(p);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A node's history (Jepsen's word): an append-only JSON-lines file in its
+ * data directory recording, at the node's run time, every report its node
+ * engine makes to the run metrics (the same calls the simulator's collector
+ * receives), plus boots and periodic statistics. Lines are written with one
+ * write(2) each, so a kill -9 loses nothing already reported. After the run
+ * the harness merges every node's history in time order and feeds the same
+ * collector, checkers and summary code the simulator uses.
+ *
+ *   {"k":"boot","n":3,"t":0,"inc":1,"h":0,"last":0}          incarnation started (h/last: restored chain)
+ *   {"k":"sub","n":3,"t":812,"tx":393216,"it":800}            txSubmitted (it: the load generator's intended time)
+ *   {"k":"acc","n":3,"t":912,"tx":393216}                     txAccepted (client-observed)
+ *   {"k":"unit","n":3,"t":930,"h":7,"b":700}                  unitAccepted (height, builtAt)
+ *   {"k":"chk","n":3,"t":930,"in":{...}}                      the protocol's safety-checker input
+ *   {"k":"poll","n":3,"t":1000,"cnt":40,"ok":38}              polls finished since the last poll line
+ *   {"k":"stats","n":3,"t":1000,...}                          cumulative counters of this incarnation
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Micros, NodeId } from '../../consensus/host.js';
+
+export type HistoryRecord =
+  | { k: 'boot'; n: NodeId; t: Micros; inc: number; h: number; last: number }
+  | { k: 'sub'; n: NodeId; t: Micros; tx: number; it?: Micros }
+  | { k: 'acc'; n: NodeId; t: Micros; tx: number }
+  | { k: 'unit'; n: NodeId; t: Micros; h: number; b: Micros }
+  | { k: 'chk'; n: NodeId; t: Micros; in: unknown }
+  | { k: 'poll'; n: NodeId; t: Micros; cnt: number; ok: number }
+  | ({ k: 'stats'; n: NodeId; t: Micros } & Record<string, unknown>);
+
+export class HistoryFile {
+  private fd: number | undefined;
+  lines = 0;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.fd = openSync(path, 'a');
+  }
+
+  append(r: HistoryRecord): string {
+    const line = `${JSON.stringify(r)}\n`;
+    if (this.fd !== undefined) {
+      writeSync(this.fd, line);
+      this.lines++;
+    }
+    return line;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

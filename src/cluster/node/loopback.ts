@@ -1,0 +1,15 @@
+/** The control API and the transport listen on loopback only: anything else is refused up front. */
+import { isIP } from 'node:net';
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true;
+  if (isIP(host) !== 4) return false;
+  return host.split('.')[0] === '127';
+}
+
+/** Throws a one-line error naming the flag when `host` is not a loopback address. */
+export function requireLoopback(host: string, field: string): void {
+  if (!isLoopbackHost(host)) {
+    throw new RangeError(`${field}: must be a loopback address (127.0.0.0/8, ::1 or localhost), got "${host}": the control API and the transport never listen on other interfaces`);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * What the harness tells one node process (its config.json): the scenario as
+ * the harness loaded it (validated again here by the same code), which nodes
+ * this process runs and where their data lives, where to listen, the token
+ * file, and the run's epoch once it is known (a respawned process boots at
+ * once on the run's clock).
+ */
+import { z } from 'zod';
+
+const Int = z.number().int();
+const Port = Int.min(0).max(65_535);
+
+export const ProcessConfigSchema = z.strictObject({
+  version: z.literal(1),
+  runTag: Int.min(0).max(2 ** 32 - 1),
+  seed: Int.min(0).max(2 ** 32 - 1),
+  /** The scenario input (after --set), as `avsim run` reads it. */
+  scenario: z.unknown(),
+  nodes: z
+    .array(z.strictObject({ id: Int.min(0), dataDir: z.string().min(1), port: Port }))
+    .min(1)
+    .max(64),
+  listenHost: z.string().min(1),
+  apiHost: z.string().min(1),
+  apiPort: Port,
+  tokenFile: z.string().min(1),
+  readyFile: z.string().min(1),
+  realSignatures: z.boolean(),
+  byzantineIds: z.array(Int.min(0)),
+  byzantine: z
+    .strictObject({
+      strategy: z.string().min(1),
+      options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+      fromUs: Int.min(0),
+      untilUs: z.number().min(0),
+    })
+    .nullable(),
+  /** Monotonic ns of time 0 (a decimal string: it exceeds 2^53); null until the harness starts the run. */
+  epochNs: z.string().regex(/^[0-9]+$/).nullable(),
+  /** Where every node of the run listens (id -> address), as far as the harness knows. */
+  peers: z.record(z.string().regex(/^[0-9]+$/), z.strictObject({ host: z.string(), port: Port.min(1) })),
+  /** Network rules already in force (a respawned process applies them before it boots). */
+  rules: z.array(z.unknown()).max(100_000).default([]),
+  /** Pay modelled CPU as busy work (false only in tests). */
+  payCpu: z.boolean().default(true),
+});
+
+export type ProcessConfig = z.output<typeof ProcessConfigSchema>;
+export type ProcessConfigInput = z.input<typeof ProcessConfigSchema>;
+
+/** Parses a config; throws one line naming the first bad field. */
+export function parseProcessConfig(data: unknown): ProcessConfig {
+  const r = ProcessConfigSchema.safeParse(data);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  throw new RangeError(`config: ${first === undefined ? 'invalid' : `${first.path.join('.') || '(top level)'}: ${first.message}`}`);
+}

@@ -1,0 +1,431 @@
+/**
+ * One validator in a real node process: the very SnowmanNode the simulator
+ * runs, driven by a RealHost (real time, real timers, CPU as real work), its
+ * messages carried by the TCP transport through the latency emulation of
+ * LinkScheduler, its accepted chain in a RocksDB store, its reports in an
+ * append-only history, and (optionally) real ML-DSA-65 signatures on every
+ * transaction and block.
+ *
+ * Receive path: frame -> emulation error (actual − intended arrival) ->
+ * codec decode (a bad payload closes the connection) -> downlink
+ * serialisation at the scenario's download bandwidth -> signature admission
+ * -> node.onMessage. Send path: node -> host.send -> codec encode (once per
+ * message object) + attachments -> Network.route (uplink, partition, loss,
+ * latency, added delay) -> delay queue -> socket.
+ */
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { HONEST } from '../../consensus/engine/behaviour.js';
+import type { Message, MessageKind } from '../../consensus/engine/messages.js';
+import { MessageModel } from '../../consensus/engine/messages.js';
+import type { NodeObserver, PollOutcome } from '../../consensus/engine/observer.js';
+import { SnowmanNode } from '../../consensus/engine/snowman-node.js';
+import { SNOWMAN_WIRE_CODEC } from '../../consensus/engine/wire-codec.js';
+import type { Micros, NodeId } from '../../consensus/host.js';
+import { ID_STRIDE, type Block, type TxId } from '../../consensus/snowman/block.js';
+import { networkConfigOf } from '../../runner/network-config.js';
+import { sharedNodeConfigOf } from '../../runner/node-config.js';
+import { stakeUnitsOf } from '../../runner/stake-of.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { networkForRun, type Network } from '../../sim/network.js';
+import { validateFault } from '../../sim/faults.js';
+import type { Fault } from '../../sim/types.js';
+import { decodeAttachments, encodeAttachments, NO_ATTACHMENTS, type Attachments, type SignedTx } from '../crypto/attachments.js';
+import { signatureCosts } from '../crypto/ml-dsa.js';
+import { SignatureLayer } from '../crypto/signature-layer.js';
+import { busyWorkSpentUs } from '../host/busy-work.js';
+import type { RunClock } from '../host/clock.js';
+import { RealHost } from '../host/real-host.js';
+import { EmulationError } from '../net/emulation-error.js';
+import { encodeMessageFrame, type Frame } from '../net/frame.js';
+import { LinkScheduler } from '../net/link-scheduler.js';
+import { TcpTransport, type PeerAddress } from '../net/transport.js';
+import { ChainStore } from '../store/chain-store.js';
+import { HistoryFile, type HistoryRecord } from './history.js';
+import { ReceiveQueue } from './receive-queue.js';
+import { behaviourFor, SwitchableBehaviour, type ByzantineSpec } from './switchable-behaviour.js';
+
+export interface RealNodeOptions {
+  id: NodeId;
+  seed: number;
+  scenario: Scenario;
+  /** Frames of other runs are refused. */
+  runTag: number;
+  listenHost: string;
+  /** Port to listen on (the one of the previous incarnation, or 0 for any). */
+  port: number;
+  dataDir: string;
+  realSignatures: boolean;
+  /** Every Byzantine node of the run (colluding strategies coordinate through it). */
+  byzantineIds: readonly NodeId[];
+  /** This node's strategy, when it is Byzantine. */
+  byzantine: ByzantineSpec | undefined;
+  clock: RunClock;
+  /** Every history line, for the control API's event stream (`poll` lines are marked). */
+  publish: (line: string, poll: boolean) => void;
+  log: (text: string) => void;
+  /** Pay modelled CPU as busy work (default true). */
+  payCpu?: boolean;
+}
+
+/** Ids reserved per store write: an incarnation uses at most this many before it reserves more. */
+const BLOCK_RESERVE = 1_024;
+const REQUEST_RESERVE = 1 << 20;
+/** Requests travel as u32. */
+const MAX_REQUEST_ID = 2 ** 32 - 1;
+const STATS_INTERVAL_MS = 1_000;
+
+/** How late the event loop (the node's one service queue) runs its work: the real side's CPU queueing delay. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+interface KindStats {
+  sent: number;
+  received: number;
+  /** Real handling time (decode, admission, engine) excluding modelled busy work and signature checks, µs. */
+  handleUs: number;
+}
+
+export class RealNode {
+  readonly id: NodeId;
+  private readonly opts: RealNodeOptions;
+  private readonly model: MessageModel;
+  private readonly net: Network;
+  private readonly host: RealHost<Message>;
+  private readonly node: SnowmanNode;
+  private readonly behaviour = new SwitchableBehaviour();
+  private readonly transport: TcpTransport;
+  private readonly links: LinkScheduler;
+  private readonly rx: ReceiveQueue;
+  private readonly store: ChainStore;
+  private readonly history: HistoryFile;
+  private readonly sigs: SignatureLayer | undefined;
+  private readonly emu = new EmulationError();
+  private readonly encoded = new WeakMap<Message, { payload: Uint8Array; attachments: Uint8Array }>();
+  private readonly intended = new Map<TxId, Micros>();
+  private readonly kinds = new Map<MessageKind, KindStats>();
+  private incarnation = 1;
+  private reserved = { blocks: 0, requests: 0 };
+  private reserving = false;
+  private booted = false;
+  private closed = false;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private polls = { cnt: 0, ok: 0 };
+  private totals = { sent: 0, sentBytes: 0, received: 0, codecErrors: 0, refusedMessages: 0, txRejected: 0, submitted: 0 };
+  port = 0;
+
+  constructor(opts: RealNodeOptions) {
+    this.opts = opts;
+    this.id = opts.id;
+    const s = opts.scenario;
+    const stake = stakeUnitsOf(s);
+    const shared = sharedNodeConfigOf(s, opts.seed, stake);
+    const base = shared.messageModel;
+    // With real signatures the signature work is done for real (SignatureLayer), so the model must not charge it too.
+    this.model = opts.realSignatures ? new MessageModel(base.size, { ...base.cpu, sigVerifyUs: 0, sigSignUs: 0 }) : base;
+    this.net = networkForRun(networkConfigOf(s), s.nodes.count, opts.seed);
+    this.host = new RealHost<Message>({ id: opts.id, seed: opts.seed, clock: opts.clock, send: (to, m) => this.send(to, m), payCpu: opts.payCpu ?? true });
+    if (opts.byzantine !== undefined) this.behaviour.set(behaviourFor(opts.byzantine, opts.id, s.nodes.count, opts.byzantineIds, opts.seed));
+    this.node = new SnowmanNode(this.host, {
+      ...shared,
+      messageModel: this.model,
+      // The simulator charges message handling in its CPU queue; here the node charges it to its host (paid as real work).
+      options: { ...shared.options, chargeHandlingCpu: true },
+      behaviour: this.behaviour,
+      observer: this.observer(),
+    });
+    this.host.attach(this.node);
+    this.sigs = opts.realSignatures ? new SignatureLayer(opts.seed, opts.id, s.cpu.reverifyTxSignaturesInBlocks) : undefined;
+    this.store = new ChainStore(join(opts.dataDir, 'db'));
+    this.history = new HistoryFile(join(opts.dataDir, 'history.jsonl'));
+    this.transport = new TcpTransport({
+      nodeId: opts.id,
+      nodeCount: s.nodes.count,
+      runTag: opts.runTag,
+      host: opts.listenHost,
+      port: opts.port,
+      onMessage: (from, f) => this.receive(from, f),
+      onEvent: (e) => opts.log(`node ${opts.id}: ${e}`),
+    });
+    this.links = new LinkScheduler(opts.id, this.net, opts.seed, opts.clock, (to, frame) => this.transport.send(to, frame));
+    this.rx = new ReceiveQueue(opts.clock, (from, msg, att) => this.deliver(from, msg, att));
+  }
+
+  /** Opens the store, restores the chain, reserves ids and listens. Returns the transport port. */
+  async open(): Promise<number> {
+    await this.store.open();
+    const stored = await this.store.chain();
+    if (this.sigs !== undefined) {
+      for (const e of stored) {
+        const bodies: SignedTx[] = [];
+        for (const tx of e.block.txs) {
+          const b = await this.store.txBody(tx);
+          if (b !== undefined) bodies.push(b);
+        }
+        this.sigs.restoreBlock(e.signature, bodies);
+      }
+    }
+    const r = await this.store.reservation();
+    this.incarnation = r.blocks === 0 && r.requests === 0 ? 1 : 2 + Math.floor(r.requests / REQUEST_RESERVE);
+    this.reserved = { blocks: r.blocks + BLOCK_RESERVE, requests: Math.min(MAX_REQUEST_ID, r.requests + REQUEST_RESERVE) };
+    await this.store.reserve(this.reserved);
+    this.node.restore(
+      stored.map((e) => e.block),
+      { blocks: r.blocks, requests: r.requests },
+    );
+    this.port = await this.transport.listen();
+    const last = this.node.lastAcceptedBlock();
+    this.opts.log(`node ${this.id}: incarnation ${this.incarnation}, restored ${stored.length} accepted blocks (last ${last.id} at height ${last.height}), transport on ${this.opts.listenHost}:${this.port}`);
+    return this.port;
+  }
+
+  setPeers(peers: ReadonlyMap<NodeId, PeerAddress>): void {
+    this.transport.setPeers(peers);
+  }
+
+  /** Boots the engine (once the run's epoch has come). */
+  boot(): void {
+    if (this.booted || this.closed) return;
+    this.booted = true;
+    const last = this.node.lastAcceptedBlock();
+    this.record({ k: 'boot', n: this.id, t: this.host.now(), inc: this.incarnation, h: last.height, last: last.id });
+    this.node.onStart();
+    this.statsTimer = setInterval(() => this.writeStats(), STATS_INTERVAL_MS);
+  }
+
+  isBooted(): boolean {
+    return this.booted;
+  }
+
+  /** A client's transaction; with real signatures its signed body must verify. */
+  submit(tx: TxId, intendedUs: Micros | undefined, body: SignedTx | undefined): 'submitted' | 'rejected' | 'not-running' {
+    if (!this.booted || this.closed) return 'not-running';
+    if (this.sigs !== undefined && (body === undefined || body.id !== tx || !this.sigs.admitClientTx(body))) {
+      this.totals.txRejected++;
+      return 'rejected';
+    }
+    if (intendedUs !== undefined) this.intended.set(tx, intendedUs);
+    this.node.onClient({ id: tx });
+    this.intended.delete(tx);
+    return 'submitted';
+  }
+
+  /** A network rule, as the simulator's faults say it (every node applies it to its own sends). */
+  setNetwork(f: Fault): void {
+    validateFault(f, this.opts.scenario.nodes.count);
+    switch (f.kind) {
+      case 'partition':
+        this.net.addGrudge(f.grudge);
+        return;
+      case 'heal':
+        this.net.heal();
+        return;
+      case 'set-loss':
+        this.net.setLoss(f.probability, f.nodes);
+        return;
+      case 'set-duplication':
+        this.net.setDuplication(f.probability);
+        return;
+      case 'add-delay':
+        this.net.setExtraDelay(f.extraUs, f.nodes);
+        return;
+      default:
+        throw new RangeError(`kind: ${f.kind} is a process fault (the harness applies it with signals), not a network rule`);
+    }
+  }
+
+  setByzantine(spec: ByzantineSpec | undefined): string {
+    const s = this.opts.scenario;
+    if (spec === undefined) this.behaviour.set(HONEST);
+    else this.behaviour.set(behaviourFor(spec, this.id, s.nodes.count, this.opts.byzantineIds, this.opts.seed));
+    return this.behaviour.name;
+  }
+
+  status(): Record<string, unknown> {
+    const last = this.node.lastAcceptedBlock();
+    return {
+      id: this.id,
+      incarnation: this.incarnation,
+      booted: this.booted,
+      height: last.height,
+      lastAccepted: last.id,
+      processing: this.node.numProcessing(),
+      openPolls: this.node.numOpenPolls(),
+      mempool: this.node.mempoolSize(),
+      peers: this.transport.connectedPeers(),
+      behaviour: this.behaviour.name,
+      healthy: this.node.health().healthy,
+      port: this.port,
+    };
+  }
+
+  /** Stops sending, flushes the history and the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.statsTimer !== undefined) clearInterval(this.statsTimer);
+    if (this.booted) this.writeStats();
+    this.host.stop();
+    this.links.stop();
+    this.rx.stop();
+    await this.transport.close();
+    await this.store.close();
+    this.history.close();
+  }
+
+  // ----------------------------------------------------------------- wiring
+
+  private record(r: HistoryRecord): void {
+    const line = this.history.append(r);
+    this.opts.publish(line, r.k === 'poll');
+  }
+
+  private kind(k: MessageKind): KindStats {
+    let s = this.kinds.get(k);
+    if (s === undefined) {
+      s = { sent: 0, received: 0, handleUs: 0 };
+      this.kinds.set(k, s);
+    }
+    return s;
+  }
+
+  private observer(): NodeObserver {
+    return {
+      onBlockBuilt: (b: Block) => {
+        const counter = Math.floor((b.id - 1) / ID_STRIDE);
+        if (counter + BLOCK_RESERVE / 4 >= this.reserved.blocks) this.extendReservation();
+      },
+      onAccept: (b: Block, node: NodeId, time: Micros) => {
+        this.record({ k: 'chk', n: node, t: time, in: { id: b.id, height: b.height, parent: b.parent, txs: b.txs } });
+        this.record({ k: 'unit', n: node, t: time, h: b.height, b: b.builtAt });
+        const bodies: SignedTx[] = [];
+        if (this.sigs !== undefined) {
+          for (const tx of b.txs) {
+            const body = this.sigs.body(tx);
+            if (body !== undefined) bodies.push(body);
+          }
+        }
+        const sig = this.sigs?.signatureOf(b.id);
+        this.store.appendAccepted(sig === undefined ? { block: b } : { block: b, signature: sig }, bodies).catch((e: unknown) => this.fatal(e));
+      },
+      onPollFinished: (o: PollOutcome) => {
+        this.polls.cnt++;
+        if (o.successful) this.polls.ok++;
+      },
+      onTxSubmitted: (tx: TxId, node: NodeId, time: Micros) => {
+        this.totals.submitted++;
+        const it = this.intended.get(tx);
+        this.record(it === undefined ? { k: 'sub', n: node, t: time, tx } : { k: 'sub', n: node, t: time, tx, it });
+      },
+      onTxAccepted: (tx: TxId, node: NodeId, time: Micros) => {
+        this.record({ k: 'acc', n: node, t: time, tx });
+      },
+    };
+  }
+
+  private extendReservation(): void {
+    if (this.reserving) return;
+    this.reserving = true;
+    const next = { blocks: this.reserved.blocks + BLOCK_RESERVE, requests: Math.min(MAX_REQUEST_ID, this.reserved.requests + REQUEST_RESERVE) };
+    this.store
+      .reserve(next)
+      .then(() => {
+        this.reserved = next;
+        this.reserving = false;
+      })
+      .catch((e: unknown) => this.fatal(e));
+  }
+
+  private fatal(e: unknown): void {
+    this.opts.log(`node ${this.id}: store write failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(70);
+  }
+
+  private send(to: NodeId, msg: Message): void {
+    if (this.closed) return;
+    let enc = this.encoded.get(msg);
+    if (enc === undefined) {
+      const att = this.sigs === undefined ? NO_ATTACHMENTS : this.sigs.attachmentsFor(msg);
+      enc = { payload: SNOWMAN_WIRE_CODEC.encode(msg), attachments: encodeAttachments(att) };
+      this.encoded.set(msg, enc);
+    }
+    if ('requestId' in msg && msg.requestId + REQUEST_RESERVE / 4 >= this.reserved.requests) this.extendReservation();
+    const modelled = this.model.sizeBytes(msg);
+    const { payload, attachments } = enc;
+    // The frame is padded to the size the simulator gives this message (its bytes then weigh the same on both sides).
+    const wire = Math.max(modelled, 29 + payload.length + attachments.length);
+    this.totals.sent++;
+    this.totals.sentBytes += modelled;
+    this.kind(msg.kind).sent++;
+    this.links.send(to, wire, (sentAt, intendedAt) => encodeMessageFrame(sentAt, intendedAt, payload, attachments, wire));
+  }
+
+  private receive(from: NodeId, f: Extract<Frame, { type: 'message' }>): string | undefined {
+    const now = this.host.now();
+    this.emu.record(now, f.intendedArrivalUs);
+    const d = SNOWMAN_WIRE_CODEC.decode(f.payload);
+    if (!d.ok) {
+      this.totals.codecErrors++;
+      return `codec:${d.error.reason}`;
+    }
+    const a = decodeAttachments(f.attachments);
+    if (!a.ok) {
+      this.totals.codecErrors++;
+      return 'attachments';
+    }
+    this.totals.received++;
+    const ready = this.net.downlink(this.id, f.wireBytes, now);
+    this.rx.push(ready, from, d.msg, a.attachments);
+    return undefined;
+  }
+
+  private deliver(from: NodeId, msg: Message, att: Attachments): void {
+    if (this.closed || !this.booted) return;
+    const t0 = process.hrtime.bigint();
+    const charged0 = this.host.chargedUs;
+    const sigUs0 = signatureCosts.verifyUs + signatureCosts.signUs;
+    let m = msg;
+    if (this.sigs !== undefined) {
+      const r = this.sigs.admit(msg, att);
+      if (!r.ok) {
+        this.totals.refusedMessages++;
+        return;
+      }
+      m = r.msg;
+    }
+    this.node.onMessage(from, m);
+    const k = this.kind(msg.kind);
+    k.received++;
+    const spent = Number(process.hrtime.bigint() - t0) / 1000;
+    k.handleUs += Math.max(0, spent - (this.host.chargedUs - charged0) - (signatureCosts.verifyUs + signatureCosts.signUs - sigUs0));
+  }
+
+  private writeStats(): void {
+    const t = this.host.now();
+    if (this.polls.cnt > 0) {
+      this.record({ k: 'poll', n: this.id, t, cnt: this.polls.cnt, ok: this.polls.ok });
+      this.polls = { cnt: 0, ok: 0 };
+    }
+    const cpu = process.cpuUsage();
+    const last = this.node.lastAcceptedBlock();
+    this.record({
+      k: 'stats',
+      n: this.id,
+      t,
+      inc: this.incarnation,
+      height: last.height,
+      ...this.totals,
+      kinds: Object.fromEntries([...this.kinds.entries()].toSorted(([a], [b]) => a.localeCompare(b))),
+      links: { ...this.links.stats },
+      transport: { ...this.transport.stats, dropped: { ...this.transport.stats.dropped }, badFrames: { ...this.transport.stats.badFrames } },
+      emulation: this.emu.toData(),
+      chargedUs: this.host.chargedUs,
+      busyUs: busyWorkSpentUs(),
+      sig: { ...signatureCosts, refused: this.sigs?.refused ?? 0 },
+      store: { writes: this.store.writes, writeUs: Math.round(this.store.writeUsTotal) },
+      // Process-wide (shared by the nodes of one process).
+      process: { pid: process.pid, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rssBytes: process.memoryUsage.rss(), eventLoopDelayMeanUs: Math.round(loopDelay.mean / 1000) },
+      peers: this.transport.connectedPeers().length,
+    });
+  }
+}
