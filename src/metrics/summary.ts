@@ -130,7 +130,7 @@ export interface RealRunDetails {
   nodesPerProcess: number;
   realSignatures: boolean;
   /** Actual minus intended message arrival over every delivered message: how far the machine, not the model, set the latency. */
-  emulationError: RealQuantilesMs & { early: number; maxEarlyMs: number };
+  emulationError: RealQuantilesMs & { early: number; maxEarlyMs: number; /** Left out: meant to arrive while the receiver was frozen (a pause fault). */ frozen: number };
   /** Frames held back to keep a link FIFO, mean ms per message (a designed deviation from the simulator, which may reorder). */
   fifoHoldMeanMs: number;
   loadGenerator: { offered: number; submitted: number; rejected: number; unreachable: number; lagMs: RealQuantilesMs };

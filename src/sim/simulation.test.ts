@@ -251,6 +251,23 @@ describe('crash, restart and pause', () => {
     ]);
     expect(n1.timers).toEqual([10_000, 35_000, 45_000]);
   });
+
+  it('client requests due during a pause come in, in order, when the pause ends (several of them)', () => {
+    const reqs = [10_000, 20_000, 25_000, 30_000, 40_000].map((at) => ({ at, request: `r${at}` }));
+    let i = 0;
+    const { sim, nodes } = scripted(2, FAST, 0, () => ({}), { durationUs: 50_000 });
+    sim.addClientSource(1, { next: () => reqs[i++] });
+    sim.scheduleFault(15_000, { kind: 'pause', node: 1, durationUs: 20_000 });
+    const r = sim.run();
+    expect(r.outcome.kind).toBe('completed');
+    expect(nodes[1]!.clients).toEqual([
+      { at: 10_000, req: 'r10000' },
+      { at: 35_000, req: 'r20000' },
+      { at: 35_000, req: 'r25000' },
+      { at: 35_000, req: 'r30000' },
+      { at: 40_000, req: 'r40000' },
+    ]);
+  });
 });
 
 function pingSim(seed: number, extra: { limits?: Partial<SimLimits>; durationUs?: number; cpuCostUs?: number; pings?: number } = {}) {

@@ -525,7 +525,9 @@ export class Simulation<M, C> {
     const next = this.sources[i]!.next();
     if (next === undefined) return;
     const node = this.sourceNode[i]!;
-    if (!isCount(next.at, this.now)) {
+    // Arrivals due while the node was paused come in when the pause ends (now), as the deferred request before them did.
+    const at = next.at < this.now && this.cpu.pausedUntil[node]! >= this.now ? this.now : next.at;
+    if (!isCount(at, this.now)) {
       throw new RangeError(`ClientSource.next().at (node ${node}): must be an integer number of µs >= ${this.now}, got ${next.at}`);
     }
     const slot = this.pool.alloc();
@@ -533,7 +535,7 @@ export class Simulation<M, C> {
     this.pool.from[slot] = i;
     const seq = this.clientSeq[node]!;
     this.clientSeq[node] = seq + 1;
-    this.push(next.at, K_CLIENT, node, RUN_SOURCE_ID, seq, slot);
+    this.push(at, K_CLIENT, node, RUN_SOURCE_ID, seq, slot);
   }
 
   /** Starts the CPU on node n's next queued message if it is idle. */

@@ -284,7 +284,9 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
       while (accepted.length > 0 && accepted[0]! < now - 5_000_000) accepted.shift();
       progress({ phase: 'running', tps: accepted.length / Math.min(5, Math.max(0.001, now / 1e6)), height });
     }, 500);
-    const ended = await Promise.race([new Promise<undefined>((res) => setTimeout(() => res(undefined), clock.msUntil(scenario.duration))), aborted]);
+    let endTimer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([new Promise<undefined>((res) => (endTimer = setTimeout(() => res(undefined), clock.msUntil(scenario.duration)))), aborted]);
+    clearTimeout(endTimer);
     clearInterval(ticker);
     endUs = Math.min(scenario.duration, Math.max(0, clock.nowUs()));
     if (ended !== undefined) failure = ended;

@@ -7,8 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import type { PollOutcome } from '../../consensus/engine/observer.js';
-import type { Block } from '../../consensus/snowman/block.js';
+import { protocolOrThrow } from '../../consensus/protocols.js';
 import type { Micros } from '../../consensus/host.js';
 import type { RealRunDetails, RunSummary } from '../../metrics/summary.js';
 import { collectorFor, byzantineStakeFraction, type RunPlan } from '../../runner/run-scenario.js';
@@ -72,7 +71,7 @@ export function collectRealRun(input: CollectInput): RunSummary {
   const n = scenario.nodes.count;
   const histories = Array.from({ length: n }, (_, id) => readHistory(input.runDir, id));
   const faultPlan: FaultPlan = { faults: plan.faultPlan.faults, windows: [...input.windows] };
-  const collector = collectorFor(scenario, plan.byzantineSet, faultPlan, input.repro);
+  const collector = collectorFor(scenario, protocolOrThrow(scenario.protocol.name), plan.byzantineSet, faultPlan, input.repro);
 
   // Fault window edges, as the simulator's loop feeds them (starts first at equal times).
   const edges = input.windows.flatMap((w) => [
@@ -82,9 +81,6 @@ export function collectRealRun(input: CollectInput): RunSummary {
   edges.sort((a, b) => a.t - b.t || Number(a.start) - Number(b.start));
   let edge = 0;
   const lag: number[] = [];
-  const builtAtOf = new Map<string, Micros>();
-  const ok = { successful: true } as PollOutcome;
-  const failed = { successful: false } as PollOutcome;
   let delivered = 0;
   for (const r of mergedRecords(histories)) {
     if (r.t > input.endUs) break;
@@ -94,26 +90,23 @@ export function collectRealRun(input: CollectInput): RunSummary {
       else collector.liveness.faultHealed(e.t);
     }
     switch (r.k) {
+      // The same calls, in the same order per node, as the node's engine made them (RunMetrics).
       case 'sub':
-        collector.onTxSubmitted(r.tx, r.n, r.t);
+        collector.txSubmitted(r.tx, r.n, r.t);
         if (r.it !== undefined) lag.push(Math.max(0, r.t - r.it));
         break;
       case 'acc':
-        collector.onTxAccepted(r.tx, r.n, r.t);
+        collector.txAccepted(r.tx, r.n, r.t);
         break;
-      case 'unit':
-        builtAtOf.set(`${r.n}/${r.h}`, r.b);
-        break;
-      case 'chk': {
-        const c = r.in as { id: number; height: number; txs: number[] };
-        const block: Block = { id: c.id, parent: -1, height: c.height, proposer: -1, txs: c.txs, sizeBytes: 0, builtAt: builtAtOf.get(`${r.n}/${c.height}`) ?? 0 };
-        collector.onAccept(block, r.n, r.t);
+      case 'chk':
+        collector.check(r.in, r.n, r.t);
         delivered++;
         break;
-      }
+      case 'unit':
+        collector.unitAccepted(r.n, r.h, r.b, r.t);
+        break;
       case 'poll':
-        for (let i = 0; i < r.ok; i++) collector.onPollFinished(ok, r.n);
-        for (let i = r.ok; i < r.cnt; i++) collector.onPollFinished(failed, r.n);
+        for (let i = 0; i < r.cnt; i++) collector.pollFinished(r.n, i < r.ok);
         break;
       default:
         break;
@@ -142,6 +135,7 @@ export function collectRealRun(input: CollectInput): RunSummary {
   };
   const emu = new EmulationError();
   let fifoHoldUs = 0;
+  let frozen = 0;
   let queued = 0;
   const perKind = new Map<string, { received: number; handleUs: number }>();
   const sig = { verifies: 0, verifyUs: 0, signs: 0, signUs: 0 };
@@ -165,6 +159,7 @@ export function collectRealRun(input: CollectInput): RunSummary {
     let rss = 0;
     for (const s of h.lastStats.values()) {
       emu.merge(s.emulation);
+      frozen += s.frozenArrivals ?? 0;
       fifoHoldUs += s.links.fifoHoldUs;
       queued += s.links.queued;
       for (const [k, v] of Object.entries(s.kinds)) {
@@ -235,7 +230,7 @@ export function collectRealRun(input: CollectInput): RunSummary {
     realSignatures: input.realSignatures,
     emulationError: (() => {
       const e = emu.summary();
-      return { count: e.count, p50Ms: e.p50Ms, p99Ms: e.p99Ms, maxMs: e.maxMs, meanMs: e.meanMs, early: e.early, maxEarlyMs: e.maxEarlyMs };
+      return { count: e.count, p50Ms: e.p50Ms, p99Ms: e.p99Ms, maxMs: e.maxMs, meanMs: e.meanMs, early: e.early, maxEarlyMs: e.maxEarlyMs, frozen };
     })(),
     fifoHoldMeanMs: round(queued === 0 ? 0 : fifoHoldUs / queued / 1000),
     loadGenerator: { ...input.load, lagMs: quantiles(lag) },

@@ -13,6 +13,7 @@ export interface RealSideLimits {
 
 export function realSideProblems(s: Scenario, lim: RealSideLimits): string[] {
   const out: string[] = [];
+  if (s.protocol.name !== 'snowman') out.push(`protocol.name: the real node runs snowman only, got "${s.protocol.name}"`);
   if (s.nodes.count > lim.maxNodes) {
     out.push(`nodes.count: ${s.nodes.count} is more than --max-nodes (${lim.maxNodes}): the real side runs every node as real processes on this machine`);
   }

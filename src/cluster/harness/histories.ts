@@ -17,6 +17,7 @@ export type Stats = Extract<HistoryRecord, { k: 'stats' }> & {
   received: number;
   codecErrors: number;
   refusedMessages: number;
+  frozenArrivals?: number;
   kinds: Record<string, { sent: number; received: number; handleUs: number }>;
   links: { queued: number; fifoHoldUs: number };
   transport: { dropped: Record<string, number>; badFrames: Record<string, number>; disconnects: number };

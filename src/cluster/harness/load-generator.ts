@@ -35,8 +35,8 @@ export function arrivalsOf(scenario: Scenario, seed: number, phases: readonly Lo
   const honest = Array.from({ length: n }, (_, i) => i).filter((i) => !byzantine.has(i));
   const out: Arrival[] = [];
   honest.forEach((node, rank) => {
-    const src = clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration);
-    for (let a = src.next(); a !== undefined; a = src.next()) out.push({ at: a.at, node, tx: a.request.id });
+    const src = clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration, (tx) => tx);
+    for (let a = src.next(); a !== undefined; a = src.next()) out.push({ at: a.at, node, tx: a.request });
   });
   return out.toSorted((a, b) => a.at - b.at || a.node - b.node);
 }

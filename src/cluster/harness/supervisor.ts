@@ -1,6 +1,7 @@
 /**
  * One process and one directory per node process (tmpnet's layout): the
- * supervisor spawns `avsim node --config <dir>/config.json` in a process
+ * supervisor spawns the node daemon (`avsim node --config <dir>/config.json`,
+ * through its light entry point src/cluster/node/main.ts) in a process
  * group of its own, logs to <dir>/log.txt, and waits for <dir>/ready.json,
  * which the node writes atomically once it listens (port 0: the kernel picks
  * free ports). It kills (SIGKILL), pauses (SIGSTOP/SIGCONT) and respawns
@@ -50,7 +51,8 @@ export interface ManagedProcess {
   exited: Promise<{ code: number | null; signal: string | null }> | undefined;
 }
 
-const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+/** The node daemon's entry (`avsim node` without the rest of the CLI). */
+const NODE_MAIN = fileURLToPath(new URL('../node/main.js', import.meta.url));
 const WATCHDOG = fileURLToPath(new URL('./watchdog.js', import.meta.url));
 
 export function logTail(file: string, lines = 20): string {
@@ -97,7 +99,7 @@ export class Supervisor {
     if (this.tornDown) throw new Error('supervisor: already torn down');
     rmSync(join(p.dir, 'ready.json'), { force: true });
     const log = openSync(join(p.dir, 'log.txt'), 'a');
-    const child = spawn(process.execPath, [...this.extraArgs, CLI, 'node', '--config', join(p.dir, 'config.json')], {
+    const child = spawn(process.execPath, [...this.extraArgs, NODE_MAIN, '--config', join(p.dir, 'config.json')], {
       detached: true,
       // stdin is a pipe the node watches: when this process dies, the pipe closes and the node exits.
       stdio: ['pipe', log, log],

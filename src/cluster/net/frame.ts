@@ -8,6 +8,7 @@
  * HELLO (first frame on a connection, both ways):
  *   u8 transport version, u32 run tag, u32 node id
  * MESSAGE:
+ *   u8 flags                              (bit 0: the sender was frozen while it held the frame, a pause fault)
  *   f64 sentAtUs, f64 intendedArrivalUs   (run clock; the emulation error is measured from them)
  *   u32 n, n bytes of the protocol's wire codec (versioned, WireCodec)
  *   u32 m, m bytes of attachments (real signatures and transaction bodies, see attachments.ts)
@@ -25,7 +26,13 @@ export const FRAME_HELLO = 1;
 export const FRAME_MESSAGE = 2;
 
 const HELLO_BODY = 1 + 1 + 4 + 4;
-const MESSAGE_FIXED = 1 + 8 + 8 + 4 + 4;
+const MESSAGE_FIXED = 1 + 1 + 8 + 8 + 4 + 4;
+/** Flag: the sender was frozen (SIGSTOP) while it held this frame, so its lateness is the fault's, not the emulation's. */
+export const FLAG_SENDER_FROZEN = 1;
+/** Offset of the flags byte in an encoded message frame (after the length prefix and type). */
+export const FLAGS_OFFSET = 5;
+/** Bytes of a message frame besides its payload and attachments. */
+export const FRAME_OVERHEAD_BYTES = 4 + MESSAGE_FIXED;
 
 export type FrameErrorReason = 'oversized' | 'empty' | 'unknown-frame' | 'truncated' | 'bad-hello';
 
@@ -38,6 +45,7 @@ export type Frame =
   | { readonly type: 'hello'; readonly version: number; readonly runTag: number; readonly nodeId: number }
   | {
       readonly type: 'message';
+      readonly flags: number;
       readonly sentAtUs: number;
       readonly intendedArrivalUs: number;
       readonly payload: Uint8Array;
@@ -66,11 +74,12 @@ export function encodeMessageFrame(sentAtUs: number, intendedArrivalUs: number, 
   const b = Buffer.alloc(total);
   b.writeUInt32BE(total - 4, 0);
   b.writeUInt8(FRAME_MESSAGE, 4);
-  b.writeDoubleBE(sentAtUs, 5);
-  b.writeDoubleBE(intendedArrivalUs, 13);
-  b.writeUInt32BE(payload.length, 21);
-  b.set(payload, 25);
-  const at = 25 + payload.length;
+  b.writeUInt8(0, FLAGS_OFFSET);
+  b.writeDoubleBE(sentAtUs, 6);
+  b.writeDoubleBE(intendedArrivalUs, 14);
+  b.writeUInt32BE(payload.length, 22);
+  b.set(payload, 26);
+  const at = 26 + payload.length;
   b.writeUInt32BE(attachments.length, at);
   b.set(attachments, at + 4);
   return b;
@@ -86,18 +95,19 @@ export function parseFrameBody(body: Buffer): { ok: true; frame: Frame } | { ok:
   }
   if (type !== FRAME_MESSAGE) return { ok: false, error: { reason: 'unknown-frame', detail: `frame type ${type}` } };
   if (body.length < MESSAGE_FIXED) return { ok: false, error: { reason: 'truncated', detail: `message frame of ${body.length} bytes, shorter than its ${MESSAGE_FIXED}-byte header` } };
-  const sentAtUs = body.readDoubleBE(1);
-  const intendedArrivalUs = body.readDoubleBE(9);
+  const flags = body.readUInt8(1);
+  const sentAtUs = body.readDoubleBE(2);
+  const intendedArrivalUs = body.readDoubleBE(10);
   if (!Number.isFinite(sentAtUs) || !Number.isFinite(intendedArrivalUs)) {
     return { ok: false, error: { reason: 'truncated', detail: 'message frame times are not finite numbers' } };
   }
-  const n = body.readUInt32BE(17);
-  if (21 + n + 4 > body.length) return { ok: false, error: { reason: 'truncated', detail: `payload length ${n} exceeds the frame (${body.length} bytes)` } };
-  const payload = body.subarray(21, 21 + n);
-  const m = body.readUInt32BE(21 + n);
-  const at = 25 + n;
+  const n = body.readUInt32BE(18);
+  if (22 + n + 4 > body.length) return { ok: false, error: { reason: 'truncated', detail: `payload length ${n} exceeds the frame (${body.length} bytes)` } };
+  const payload = body.subarray(22, 22 + n);
+  const m = body.readUInt32BE(22 + n);
+  const at = 26 + n;
   if (at + m > body.length) return { ok: false, error: { reason: 'truncated', detail: `attachments length ${m} exceeds the frame (${body.length} bytes)` } };
-  return { ok: true, frame: { type: 'message', sentAtUs, intendedArrivalUs, payload, attachments: body.subarray(at, at + m), wireBytes: body.length + 4 } };
+  return { ok: true, frame: { type: 'message', flags, sentAtUs, intendedArrivalUs, payload, attachments: body.subarray(at, at + m), wireBytes: body.length + 4 } };
 }
 
 /**

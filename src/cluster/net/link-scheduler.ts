@@ -52,8 +52,8 @@ export class LinkScheduler {
     private readonly net: Network,
     seed: number,
     private readonly clock: RunClock,
-    /** Writes a frame to the peer's socket. */
-    private readonly transmit: (to: NodeId, frame: Buffer) => void,
+    /** Writes a frame to the peer's socket (dueUs: when it was meant to go). */
+    private readonly transmit: (to: NodeId, frame: Buffer, dueUs: Micros) => void,
   ) {
     for (let dst = 0; dst < net.nodeCount; dst++) this.rngs.push(createLinkStream(seed, self, dst));
     this.lastDue = new Float64Array(net.nodeCount);
@@ -121,7 +121,7 @@ export class LinkScheduler {
     const limit = this.clock.nowUs() + SLACK_US;
     for (let top = this.heap.peek(); top !== undefined && top.at <= limit; top = this.heap.peek()) {
       this.heap.pop();
-      this.transmit(top.to, top.frame);
+      this.transmit(top.to, top.frame, top.at);
     }
     this.arm();
   }

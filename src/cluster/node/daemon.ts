@@ -123,6 +123,8 @@ export class NodeProcess {
 
   private submitTxs(id: number, body: unknown): unknown {
     const node = this.node(id);
+    // The run's time 0 may have come a moment before the boot timer fires: boot now rather than refuse.
+    if (!node.isBooted() && this.clock.started && this.clock.nowUs() >= 0) this.bootAll();
     if (!node.isBooted()) throw new ApiError(409, `node ${id}: not running yet (POST /start first)`);
     const out = { submitted: 0, rejected: 0 };
     for (const t of parseTxBatch(body)) {
@@ -144,9 +146,11 @@ export class NodeProcess {
     this.clock.start(epochNs);
     if (this.bootTimer !== undefined) return;
     const waitMs = Math.max(0, Number(epochNs - monotonicNs()) / 1e6);
-    this.bootTimer = setTimeout(() => {
-      for (const n of this.nodes.values()) n.boot();
-    }, waitMs);
+    this.bootTimer = setTimeout(() => this.bootAll(), waitMs);
+  }
+
+  private bootAll(): void {
+    for (const n of this.nodes.values()) n.boot();
   }
 
   private publish(line: string, poll: boolean): void {

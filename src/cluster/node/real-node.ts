@@ -18,31 +18,37 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HONEST } from '../../consensus/engine/behaviour.js';
 import type { Message, MessageKind } from '../../consensus/engine/messages.js';
 import { MessageModel } from '../../consensus/engine/messages.js';
-import type { NodeObserver, PollOutcome } from '../../consensus/engine/observer.js';
+import type { NodeObserver } from '../../consensus/engine/observer.js';
 import { SnowmanNode } from '../../consensus/engine/snowman-node.js';
 import { SNOWMAN_WIRE_CODEC } from '../../consensus/engine/wire-codec.js';
 import type { Micros, NodeId } from '../../consensus/host.js';
 import { ID_STRIDE, type Block, type TxId } from '../../consensus/snowman/block.js';
 import { networkConfigOf } from '../../runner/network-config.js';
-import { sharedNodeConfigOf } from '../../runner/node-config.js';
+import { sharedNodeConfigOf } from '../../consensus/snowman/scenario-config.js';
+import { MetricsObserver } from '../../consensus/snowman/metrics-observer.js';
+import { TeeObserver } from '../../consensus/engine/tee-observer.js';
+import type { RunMetrics } from '../../consensus/protocol.js';
+import type { SnowmanAcceptance } from '../../consensus/snowman/safety-check.js';
 import { stakeUnitsOf } from '../../runner/stake-of.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { networkForRun, type Network } from '../../sim/network.js';
 import { validateFault } from '../../sim/faults.js';
 import type { Fault } from '../../sim/types.js';
-import { decodeAttachments, encodeAttachments, NO_ATTACHMENTS, type Attachments, type SignedTx } from '../crypto/attachments.js';
+import { encodeAttachments, NO_ATTACHMENTS, type Attachments, type SignedTx } from '../crypto/attachments.js';
 import { signatureCosts } from '../crypto/ml-dsa.js';
 import { SignatureLayer } from '../crypto/signature-layer.js';
 import { busyWorkSpentUs } from '../host/busy-work.js';
 import type { RunClock } from '../host/clock.js';
 import { RealHost } from '../host/real-host.js';
 import { EmulationError } from '../net/emulation-error.js';
-import { encodeMessageFrame, type Frame } from '../net/frame.js';
+import { encodeMessageFrame, FLAG_SENDER_FROZEN, FLAGS_OFFSET, FRAME_OVERHEAD_BYTES, type Frame } from '../net/frame.js';
 import { LinkScheduler } from '../net/link-scheduler.js';
+import { decodeIncoming } from '../net/incoming.js';
 import { TcpTransport, type PeerAddress } from '../net/transport.js';
-import { ChainStore } from '../store/chain-store.js';
+import { ChainStore, type Reservation } from '../store/chain-store.js';
 import { HistoryFile, type HistoryRecord } from './history.js';
 import { ReceiveQueue } from './receive-queue.js';
+import { StallTracker } from './stall-tracker.js';
 import { behaviourFor, SwitchableBehaviour, type ByzantineSpec } from './switchable-behaviour.js';
 
 export interface RealNodeOptions {
@@ -105,13 +111,14 @@ export class RealNode {
   private readonly intended = new Map<TxId, Micros>();
   private readonly kinds = new Map<MessageKind, KindStats>();
   private incarnation = 1;
-  private reserved = { blocks: 0, requests: 0 };
+  private reserved: Reservation = { blocks: 0, requests: 0, incarnations: 0 };
   private reserving = false;
   private booted = false;
   private closed = false;
   private statsTimer: NodeJS.Timeout | undefined;
   private polls = { cnt: 0, ok: 0 };
-  private totals = { sent: 0, sentBytes: 0, received: 0, codecErrors: 0, refusedMessages: 0, txRejected: 0, submitted: 0 };
+  private totals = { sent: 0, sentBytes: 0, received: 0, codecErrors: 0, refusedMessages: 0, txRejected: 0, submitted: 0, frozenArrivals: 0 };
+  private readonly stalls: StallTracker;
   port = 0;
 
   constructor(opts: RealNodeOptions) {
@@ -147,8 +154,13 @@ export class RealNode {
       onMessage: (from, f) => this.receive(from, f),
       onEvent: (e) => opts.log(`node ${opts.id}: ${e}`),
     });
-    this.links = new LinkScheduler(opts.id, this.net, opts.seed, opts.clock, (to, frame) => this.transport.send(to, frame));
+    this.links = new LinkScheduler(opts.id, this.net, opts.seed, opts.clock, (to, frame, dueUs) => {
+      // Held here through a freeze of this process: the receiver must not count its lateness as emulation error.
+      if (this.stalls.frozenAt(dueUs)) frame[FLAGS_OFFSET] = FLAG_SENDER_FROZEN;
+      this.transport.send(to, frame);
+    });
     this.rx = new ReceiveQueue(opts.clock, (from, msg, att) => this.deliver(from, msg, att));
+    this.stalls = new StallTracker(opts.clock);
   }
 
   /** Opens the store, restores the chain, reserves ids and listens. Returns the transport port. */
@@ -166,8 +178,8 @@ export class RealNode {
       }
     }
     const r = await this.store.reservation();
-    this.incarnation = r.blocks === 0 && r.requests === 0 ? 1 : 2 + Math.floor(r.requests / REQUEST_RESERVE);
-    this.reserved = { blocks: r.blocks + BLOCK_RESERVE, requests: Math.min(MAX_REQUEST_ID, r.requests + REQUEST_RESERVE) };
+    this.incarnation = r.incarnations + 1;
+    this.reserved = { blocks: r.blocks + BLOCK_RESERVE, requests: Math.min(MAX_REQUEST_ID, r.requests + REQUEST_RESERVE), incarnations: this.incarnation };
     await this.store.reserve(this.reserved);
     this.node.restore(
       stored.map((e) => e.block),
@@ -268,6 +280,7 @@ export class RealNode {
     this.host.stop();
     this.links.stop();
     this.rx.stop();
+    this.stalls.stop();
     await this.transport.close();
     await this.store.close();
     this.history.close();
@@ -289,15 +302,32 @@ export class RealNode {
     return s;
   }
 
+  /**
+   * The node's reports: the run metrics (the same calls the simulator's
+   * collector gets, through the same MetricsObserver) go to the history; the
+   * store and the id reservations watch acceptances and builds.
+   */
   private observer(): NodeObserver {
-    return {
+    const metrics: RunMetrics<SnowmanAcceptance> = {
+      check: (b, node, time) => this.record({ k: 'chk', n: node, t: time, in: { id: b.id, height: b.height, parent: (b as Partial<Block>).parent, txs: b.txs } }),
+      unitAccepted: (node, height, builtAt, time) => this.record({ k: 'unit', n: node, t: time, h: height, b: builtAt }),
+      pollFinished: (_node, successful) => {
+        this.polls.cnt++;
+        if (successful) this.polls.ok++;
+      },
+      txSubmitted: (tx, node, time) => {
+        this.totals.submitted++;
+        const it = this.intended.get(tx);
+        this.record(it === undefined ? { k: 'sub', n: node, t: time, tx } : { k: 'sub', n: node, t: time, tx, it });
+      },
+      txAccepted: (tx, node, time) => this.record({ k: 'acc', n: node, t: time, tx }),
+    };
+    const local: NodeObserver = {
       onBlockBuilt: (b: Block) => {
         const counter = Math.floor((b.id - 1) / ID_STRIDE);
         if (counter + BLOCK_RESERVE / 4 >= this.reserved.blocks) this.extendReservation();
       },
-      onAccept: (b: Block, node: NodeId, time: Micros) => {
-        this.record({ k: 'chk', n: node, t: time, in: { id: b.id, height: b.height, parent: b.parent, txs: b.txs } });
-        this.record({ k: 'unit', n: node, t: time, h: b.height, b: b.builtAt });
+      onAccept: (b: Block) => {
         const bodies: SignedTx[] = [];
         if (this.sigs !== undefined) {
           for (const tx of b.txs) {
@@ -308,25 +338,14 @@ export class RealNode {
         const sig = this.sigs?.signatureOf(b.id);
         this.store.appendAccepted(sig === undefined ? { block: b } : { block: b, signature: sig }, bodies).catch((e: unknown) => this.fatal(e));
       },
-      onPollFinished: (o: PollOutcome) => {
-        this.polls.cnt++;
-        if (o.successful) this.polls.ok++;
-      },
-      onTxSubmitted: (tx: TxId, node: NodeId, time: Micros) => {
-        this.totals.submitted++;
-        const it = this.intended.get(tx);
-        this.record(it === undefined ? { k: 'sub', n: node, t: time, tx } : { k: 'sub', n: node, t: time, tx, it });
-      },
-      onTxAccepted: (tx: TxId, node: NodeId, time: Micros) => {
-        this.record({ k: 'acc', n: node, t: time, tx });
-      },
     };
+    return new TeeObserver(new MetricsObserver(metrics), local);
   }
 
   private extendReservation(): void {
     if (this.reserving) return;
     this.reserving = true;
-    const next = { blocks: this.reserved.blocks + BLOCK_RESERVE, requests: Math.min(MAX_REQUEST_ID, this.reserved.requests + REQUEST_RESERVE) };
+    const next: Reservation = { ...this.reserved, blocks: this.reserved.blocks + BLOCK_RESERVE, requests: Math.min(MAX_REQUEST_ID, this.reserved.requests + REQUEST_RESERVE) };
     this.store
       .reserve(next)
       .then(() => {
@@ -353,7 +372,7 @@ export class RealNode {
     const modelled = this.model.sizeBytes(msg);
     const { payload, attachments } = enc;
     // The frame is padded to the size the simulator gives this message (its bytes then weigh the same on both sides).
-    const wire = Math.max(modelled, 29 + payload.length + attachments.length);
+    const wire = Math.max(modelled, FRAME_OVERHEAD_BYTES + payload.length + attachments.length);
     this.totals.sent++;
     this.totals.sentBytes += modelled;
     this.kind(msg.kind).sent++;
@@ -362,20 +381,16 @@ export class RealNode {
 
   private receive(from: NodeId, f: Extract<Frame, { type: 'message' }>): string | undefined {
     const now = this.host.now();
-    this.emu.record(now, f.intendedArrivalUs);
-    const d = SNOWMAN_WIRE_CODEC.decode(f.payload);
+    if ((f.flags & FLAG_SENDER_FROZEN) !== 0 || this.stalls.frozenAt(f.intendedArrivalUs)) this.totals.frozenArrivals++;
+    else this.emu.record(now, f.intendedArrivalUs);
+    const d = decodeIncoming(f);
     if (!d.ok) {
       this.totals.codecErrors++;
-      return `codec:${d.error.reason}`;
-    }
-    const a = decodeAttachments(f.attachments);
-    if (!a.ok) {
-      this.totals.codecErrors++;
-      return 'attachments';
+      return d.reason;
     }
     this.totals.received++;
     const ready = this.net.downlink(this.id, f.wireBytes, now);
-    this.rx.push(ready, from, d.msg, a.attachments);
+    this.rx.push(ready, from, d.msg, d.attachments);
     return undefined;
   }
 

@@ -8,7 +8,7 @@
  *
  * Keys (utf8):
  *   meta/last         {"height":H,"id":ID}            last accepted block
- *   meta/reserve      {"blocks":B,"requests":R}       ids below these may have been used
+ *   meta/reserve      {"blocks":B,"requests":R,"incarnations":I}  ids below these may have been used; boots so far
  *   block/h/<height>  {block, signature?}             accepted block at a height (height zero-padded to 12 digits)
  *   block/id/<id>     "<height>"                      height of an accepted block id
  *   tx/<id>           {payload, publicKey, signature} signed body of a transaction of an accepted block (real signatures only)
@@ -28,6 +28,8 @@ export interface Reservation {
   /** Block counters below this may have been used by an earlier incarnation. */
   readonly blocks: number;
   readonly requests: number;
+  /** Incarnations started on this store (this one included). */
+  readonly incarnations: number;
 }
 
 const HEIGHT_DIGITS = 12;
@@ -77,7 +79,7 @@ export class ChainStore {
 
   async reservation(): Promise<Reservation> {
     const v = (await this.getJson('meta/reserve')) as Reservation | undefined;
-    return v ?? { blocks: 0, requests: 0 };
+    return v ?? { blocks: 0, requests: 0, incarnations: 0 };
   }
 
   /** Durably records that ids below these may be used (call before using them). */

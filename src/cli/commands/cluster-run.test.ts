@@ -1,0 +1,69 @@
+/**
+ * `avsim cluster run` rejects bad input exactly as `avsim run` does (same
+ * loading code: exit 2, the same lines), and refuses up front, naming the
+ * field, what the real side cannot honour. No node process is started for
+ * any of these.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'avsim-cluster-cli-'));
+
+function avsim(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, AVSIM_DEBUG: '' }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+
+const OK = 'name: ok\nduration: 5s\nnodes: {count: 5}\nworkload: {phases: [{kind: constant, rateTps: 1, duration: 5s}]}\n';
+
+describe('avsim cluster run: bad input', () => {
+  it('rejects what avsim run rejects, with the same lines and exit 2', () => {
+    const bad = file('bad.yaml', 'name: x\nduration: 1m\nnodes: {count: 0}\nworkload: {phases: []}\nparameters: {k: -2}\n');
+    const cases: string[][] = [[bad], [file('ok.yaml', OK), '--set', 'parameters.alphaPreference=3'], [file('ok2.yaml', OK), '--seed', 'x'], [join(dir, 'missing.yaml')]];
+    for (const args of cases) {
+      const sim = avsim('run', ...args);
+      const real = avsim('cluster', 'run', ...args);
+      expect(sim.code).toBe(2);
+      expect(real.code).toBe(2);
+      expect(real.stderr).toBe(sim.stderr);
+      expect(real.stdout).toBe('');
+    }
+  });
+
+  it('refuses up front what the real side cannot honour, naming the field', () => {
+    const big = file('big.yaml', OK.replace('count: 5', 'count: 500'));
+    const r = avsim('cluster', 'run', big, '--max-nodes', '40');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`avsim: ${big}: nodes.count: 500 is more than --max-nodes (40): the real side runs every node as real processes on this machine\n`);
+    const kill = file('kill.yaml', `${OK}faults: [{kind: kill, at: 1s, nodes: one}]\n`);
+    const k = avsim('cluster', 'run', kill, '--nodes-per-process', '2');
+    expect(k.code).toBe(2);
+    expect(k.stderr).toMatch(/faults\[0\]\.kind: kill signals a whole process, which holds 2 nodes/);
+    const sigs = file('small-tx.yaml', OK.replace('workload: {', 'workload: {txBytes: 5000, '));
+    expect(avsim('cluster', 'run', sigs).stderr).toMatch(/workload\.txBytes: with real signatures/);
+  });
+
+  it('checks its own flags: one line naming the flag', () => {
+    const ok = file('ok3.yaml', OK);
+    expect(avsim('cluster', 'run', ok, '--signatures', 'fake').stderr).toBe('avsim: --signatures: must be real or modelled, got "fake"\n');
+    expect(avsim('cluster', 'run', ok, '--max-nodes', '0').stderr).toBe('avsim: --max-nodes: must be an integer from 2 to 10000, got "0"\n');
+    expect(avsim('cluster', 'run', ok, '--nodes-per-process', 'many').code).toBe(2);
+    expect(avsim('node').stderr).toMatch(/--config: required/);
+    const cfg = file('cfg.json', '{"version": 2}');
+    const n = avsim('node', '--config', cfg);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toMatch(/^avsim: config: version: /);
+  });
+});
