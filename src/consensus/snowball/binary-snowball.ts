@@ -47,4 +47,10 @@ export class BinarySnowball extends Snowflake<Bit> implements BinaryInstance {
   preferenceStrength(choice: Bit): number {
     return this.strength[choice];
   }
+
+  /** AvalancheGo's String(); `Preference` is the strength preference, as there. */
+  override toString(): string {
+    const [s0, s1] = this.strength;
+    return `SB(Preference = ${this.strengthPreference}, PreferenceStrength[0] = ${s0}, PreferenceStrength[1] = ${s1}, ${super.toString()})`;
+  }
 }

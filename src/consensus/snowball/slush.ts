@@ -43,6 +43,11 @@ export class Slush<C extends number> {
   confidence(): readonly number[] {
     return NO_CONFIDENCE;
   }
+
+  /** AvalancheGo's String(): `SL(Preference = p)`. */
+  toString(): string {
+    return `SL(Preference = ${this.pref})`;
+  }
 }
 
 export class BinarySlush extends Slush<Bit> implements BinaryInstance {}

@@ -63,6 +63,16 @@ export class Snowflake<C extends number> {
   confidence(): readonly number[] {
     return this.counters.values();
   }
+
+  /** AvalancheGo's String(): `SF(Confidence = [c], Finalized = f, SL(Preference = p))`. */
+  toString(): string {
+    return `SF(Confidence = ${goInts(this.counters.values())}, Finalized = ${this.done}, SL(Preference = ${this.slushPreference}))`;
+  }
+}
+
+/** A list of integers as Go's %v prints it: `[1 2 3]`. */
+export function goInts(xs: readonly number[]): string {
+  return `[${xs.join(' ')}]`;
 }
 
 export class BinarySnowflake extends Snowflake<Bit> implements BinaryInstance {}

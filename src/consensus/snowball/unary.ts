@@ -11,7 +11,7 @@
 import type { TerminationCondition } from '../params.js';
 import { BinarySnowball } from './binary-snowball.js';
 import { ConfidenceCounters } from './confidence.js';
-import { BinarySnowflake } from './snowflake.js';
+import { BinarySnowflake, goInts } from './snowflake.js';
 import type { BinaryInstance, Bit, UnaryInstance } from './types.js';
 
 export class UnarySnowflake implements UnaryInstance {
@@ -39,6 +39,11 @@ export class UnarySnowflake implements UnaryInstance {
 
   confidence(): readonly number[] {
     return this.counters.values();
+  }
+
+  /** AvalancheGo's String(): `SF(Confidence = [c], Finalized = f)`. */
+  toString(): string {
+    return `SF(Confidence = ${goInts(this.counters.values())}, Finalized = ${this.done})`;
   }
 
   extend(originalPreference: Bit): BinaryInstance {
@@ -74,6 +79,10 @@ export class UnarySnowball extends UnarySnowflake {
 
   preferenceStrength(): number {
     return this.strength;
+  }
+
+  override toString(): string {
+    return `SB(PreferenceStrength = ${this.strength}, ${super.toString()})`;
   }
 
   override extend(originalPreference: Bit): BinaryInstance {

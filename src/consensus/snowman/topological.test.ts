@@ -291,3 +291,44 @@ describe('Topological: polls', () => {
     expect(ids(t.recordPoll(votes([1, 20])))).toEqual({ accepted: [1], rejected: [] });
   });
 });
+
+function three(instance: 'tree' | 'flat'): Topological {
+  const t = new Topological(k20(2), { id: GENESIS_ID, height: 0 }, { instance });
+  for (const id of [2, 6, 1]) t.add(blk(id, GENESIS_ID));
+  return t;
+}
+
+describe('Topological: three siblings, trie (default) against flat', () => {
+  // Children 2 (0b010) and 6 (0b110) share bits 0-1; 1 (0b001) differs at bit 0.
+  // An 8/8/4 split gives no child AlphaPreference = 15, but the {2, 6} group has 16.
+  const split = votes([2, 8], [6, 8], [1, 4]);
+  it('with the trie, the group that won bit 0 twice has rejected sibling 1 for good', () => {
+    const t = three('tree');
+    expect(t.parentDecisionKind()).toBe('tree');
+    expect(ids(t.recordPoll(split))).toEqual(none);
+    expect(ids(t.recordPoll(split))).toEqual(none);
+    // Bits 0 and 1 are decided for {2, 6}; the root is the split at bit 2, which never reached alpha.
+    expect(t.decisionOf(GENESIS_ID)).toEqual({ preference: 2, confidence: [0], finalized: false });
+    // Now every vote names 1: filtered out as rejected, so nothing moves.
+    expect(ids(t.recordPoll(votes([1, 20])))).toEqual(none);
+    expect(ids(t.recordPoll(votes([1, 20])))).toEqual(none);
+    expect([t.preference(), t.numProcessing()]).toEqual([2, 3]);
+    // 6 still can win the last bit.
+    t.recordPoll(votes([6, 20]));
+    expect(ids(t.recordPoll(votes([6, 20])))).toEqual({ accepted: [6], rejected: [2, 1] });
+  });
+
+  it('with the flat instance, no child reached alpha, so 1 can still be accepted', () => {
+    const t = three('flat');
+    expect(ids(t.recordPoll(split))).toEqual(none);
+    expect(ids(t.recordPoll(split))).toEqual(none);
+    expect(t.decisionOf(GENESIS_ID)).toEqual({ preference: 2, confidence: [0], finalized: false });
+    t.recordPoll(votes([1, 20]));
+    expect(ids(t.recordPoll(votes([1, 20])))).toEqual({ accepted: [1], rejected: [2, 6] });
+  });
+
+  it('a tree cannot run Slush (it has no unary instance)', () => {
+    expect(() => new Topological(k20(2), { id: GENESIS_ID, height: 0 }, { decision: 'slush' })).toThrow('use the flat per-parent instance');
+    expect(new Topological(k20(2), { id: GENESIS_ID, height: 0 }, { decision: 'slush', instance: 'flat' }).parentDecisionKind()).toBe('flat');
+  });
+});

@@ -18,9 +18,9 @@
  *    votes this is one chain from the last accepted block downwards). They
  *    are visited root first: a block marked to falter first records an
  *    unsuccessful poll and passes the mark to all its children; the instance
- *    records the mode of its children's votes (AvalancheGo Flat semantics, see
- *    the note below); if the instance is finalised and the block is the last
- *    accepted one, its preferred child is accepted (siblings and all their
+ *    records its children's votes (see the note below); if the instance is
+ *    finalised and the block is the last accepted one, its preferred child
+ *    is accepted (siblings and all their
  *    descendants rejected), which may happen several times in one poll;
  *    children other than the next block on the stack are marked to falter
  *    (they got fewer than AlphaPreference votes: an unsuccessful poll, applied
@@ -28,19 +28,19 @@
  * 4. The preferred chain is recomputed unless the new preferred block was
  *    already on it.
  *
- * Note on the per-block instance: AvalancheGo uses a snowball Tree (a patricia
- * trie over the 256 bits of hash ids). With one or two children and
- * AlphaPreference > K/2 (so at most one child can reach AlphaPreference) it
- * records exactly what a flat n-ary instance fed with the mode records. With
- * three or more siblings the trie can also count successes for groups of ids
- * sharing a bit prefix; our ids are structured integers, not hashes, so that
- * grouping would carry no meaning and we use the flat instance.
+ * The per-block instance (parent-decision.ts) is AvalancheGo's snowball Tree
+ * by default: a bit-trie over the children's ids (least significant bit
+ * first, id-bits.ts), fed the children's vote bag. `instance: 'flat'` keeps
+ * avsim's original single n-ary instance fed the mode of the bag. With one
+ * or two children and AlphaPreference > K/2 the two record the same thing;
+ * from three siblings on the trie also counts groups that share a bit prefix
+ * (for block ids, the low bits of the proposer's id, block.ts).
  */
 import { assertValidParams, type ConsensusParams } from '../params.js';
 import { type DecisionFactory, type DecisionKind, decisionFactory } from '../snowball/factory.js';
-import type { NnaryInstance } from '../snowball/types.js';
 import type { Block, BlockId } from './block.js';
 import type { PollDecisions, SnowmanConsensus, VoteBag } from './consensus.js';
+import { type ParentDecision, type ParentDecisionFactory, type ParentDecisionKind, parentDecisionFactory } from './parent-decision.js';
 
 interface TreeNode {
   readonly id: BlockId;
@@ -53,7 +53,7 @@ interface TreeNode {
   /** Set when this block's children got < AlphaPreference votes: reset its instance before the next vote. */
   shouldFalter: boolean;
   /** Decision over the children; created with the first child. */
-  sb: NnaryInstance | undefined;
+  sb: ParentDecision | undefined;
   children: TreeNode[] | undefined;
   /** False once removed from the tree (rejected, or accepted and superseded). */
   live: boolean;
@@ -68,11 +68,15 @@ interface TreeNode {
 export interface TopologicalOptions {
   /** Algorithm of each decision: AvalancheGo's Snowman uses Snowflake (the default). */
   readonly decision?: DecisionKind;
+  /** Form of each block's decision over its children: AvalancheGo's bit-trie (the default) or one flat n-ary instance. */
+  readonly instance?: ParentDecisionKind;
 }
 
 export class Topological implements SnowmanConsensus {
   readonly params: ConsensusParams;
   private readonly factory: DecisionFactory;
+  private readonly newDecision: ParentDecisionFactory;
+  private readonly instanceKind: ParentDecisionKind;
   private readonly alpha: number;
   private readonly blocks = new Map<BlockId, TreeNode>();
   private last: TreeNode;
@@ -89,6 +93,8 @@ export class Topological implements SnowmanConsensus {
     this.params = assertValidParams(params);
     this.alpha = params.alphaPreference;
     this.factory = decisionFactory(options.decision ?? 'snowflake', params);
+    this.instanceKind = options.instance ?? 'tree';
+    this.newDecision = parentDecisionFactory(this.instanceKind, this.factory, this.alpha);
     if (!Number.isSafeInteger(lastAccepted.height) || lastAccepted.height < 0) {
       throw new RangeError(`lastAccepted.height must be a non-negative integer (got ${lastAccepted.height})`);
     }
@@ -101,6 +107,11 @@ export class Topological implements SnowmanConsensus {
   /** The decision algorithm in use. */
   decisionKind(): DecisionKind {
     return this.factory.kind;
+  }
+
+  /** The per-parent decision form in use. */
+  parentDecisionKind(): ParentDecisionKind {
+    return this.instanceKind;
   }
 
   numProcessing(): number {
@@ -118,9 +129,10 @@ export class Topological implements SnowmanConsensus {
     }
     const node = newNode(block.id, block, block.parent, parent, block.height);
     if (parent.sb === undefined || parent.children === undefined) {
-      parent.sb = this.factory.newNnary(block.id);
+      parent.sb = this.newDecision(block.id);
       parent.children = [node];
     } else {
+      parent.sb.add(block.id);
       parent.children.push(node);
     }
     this.blocks.set(block.id, node);
@@ -251,7 +263,7 @@ export class Topological implements SnowmanConsensus {
         sb.recordUnsuccessfulPoll();
         parent.shouldFalter = false;
       }
-      recordMode(parent, sb, poll);
+      sb.recordChildren(parent.children!, poll);
       // Accept only from the last accepted block.
       if (sb.finalized() && parent === this.last) {
         this.acceptPreferredChild(parent, decisions);
@@ -355,23 +367,4 @@ function touch(n: TreeNode, poll: number): void {
     n.direct = 0;
     n.childVotes = 0;
   }
-}
-
-/**
- * Records the mode of the children's votes on the parent's instance (Flat:
- * most votes, smallest id on ties). A child's votes are those naming it or
- * any of its descendants.
- */
-function recordMode(parent: TreeNode, sb: NnaryInstance, poll: number): void {
-  let choice = 0;
-  let count = 0;
-  for (const c of parent.children!) {
-    if (c.stamp !== poll) continue;
-    const n = c.direct + c.childVotes;
-    if (n > count || (n === count && n > 0 && c.id < choice)) {
-      choice = c.id;
-      count = n;
-    }
-  }
-  sb.recordPoll(count, choice);
 }
