@@ -41,7 +41,12 @@ export interface EngineOptions {
   readonly maxTxGossipBatch: number;
   /** Peers a proposer pushes a new block to as unsolicited puts, beyond its K-sample (0: none, as AvalancheGo's engine). */
   readonly blockGossipFanout: number;
-  /** See vote-graph.ts: count siblings' shared-prefix groups in early termination (AvalancheGo's trie). */
+  /**
+   * See vote-graph.ts: count siblings' shared-prefix groups in early
+   * termination, as AvalancheGo's early_term_traversal does for its trie (on by
+   * default; the runner turns it off with the flat per-parent instance unless
+   * the scenario says otherwise).
+   */
   readonly prefixVoteCounts: boolean;
   /** Charge messageModel.cpuCostUs for every received message (false if the host charges it itself). */
   readonly chargeHandlingCpu: boolean;
@@ -63,7 +68,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = Object.freeze({
   txGossipFanout: 4,
   maxTxGossipBatch: 64,
   blockGossipFanout: 0,
-  prefixVoteCounts: false,
+  prefixVoteCounts: true,
   chargeHandlingCpu: true,
   servableAcceptedDepth: 512,
   mempool: DEFAULT_MEMPOOL_LIMITS,

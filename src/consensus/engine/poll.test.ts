@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockId } from '../snowman/block.js';
+import { DEFAULT_ENGINE_OPTIONS } from './config.js';
 import { Poll, type EarlyTermConfig } from './poll.js';
 import { PollSet } from './poll-set.js';
 import { voteCounts } from './vote-graph.js';
@@ -138,6 +139,24 @@ describe('voteCounts', () => {
     expect(off.counts.length).toBe(4);
     expect(on.counts.length).toBe(5);
     expect(on.counts[4]).toBe(3); // votes of 4 and 6
+  });
+
+  it('by default waits for a shared-prefix group that can still reach alpha (early_term_traversal)', () => {
+    // Siblings 4 (..100) and 6 (..110) share bits 0-1 in the trie under 1; 5 (..101) is alone.
+    const par = new Map<BlockId, BlockId>([
+      [4, 1],
+      [5, 1],
+      [6, 1],
+    ]);
+    const run = (prefixVoteCounts: boolean): boolean => {
+      const p = new Poll({ alphaPreference: 3, alphaConfidence: 3, prefixVoteCounts, parentOf: (id) => par.get(id) }, [1, 2, 3, 4, 5, 6]);
+      for (const [vdr, block] of [[1, 4], [2, 6], [3, 5], [4, 5], [5, 5]] as const) p.vote(vdr, block);
+      // 5 has 3 (settled), 4 and 6 one each (settled: 1 + 1 < 3), but {4, 6} has 2 and one answer may make it 3.
+      return p.finished();
+    };
+    expect(DEFAULT_ENGINE_OPTIONS.prefixVoteCounts).toBe(true);
+    expect(run(DEFAULT_ENGINE_OPTIONS.prefixVoteCounts)).toBe(false);
+    expect(run(false)).toBe(true);
   });
 });
 

@@ -9,6 +9,7 @@
  * engine answers for processing blocks only, so the walk stops at the last
  * accepted block, which becomes a root whose count is every vote received).
  */
+import { bitOf, ID_BITS } from '../snowball/id-bits.js';
 import type { BlockId } from '../snowman/block.js';
 
 /** Parent of a block that can still be voted on; undefined stops the walk. */
@@ -47,9 +48,9 @@ interface Vertex {
  * trie of Snowflake instances over the children's id bits (snowball.Tree), so
  * a group of siblings that shares a bit prefix has its own unary instance whose
  * count is the sum of the group; early termination must wait for those too.
- * Turn this on when the consensus decides siblings with such a trie; leave it
- * off for one n-ary instance per parent, whose only counts are per child.
- * With integer ids the trie is over the id's 53 bits, least significant first.
+ * On by default, as the consensus decides siblings with that trie
+ * (snowball/tree.ts, the same bit order: id-bits.ts); off suits the flat
+ * n-ary instance per parent, whose only counts are per child.
  */
 export function voteCounts(votes: ReadonlyMap<BlockId, number>, parentOf: ParentLookup, prefixCounts: boolean): VoteCounts {
   if (!prefixCounts) {
@@ -168,12 +169,6 @@ function graphVoteCounts(votes: ReadonlyMap<BlockId, number>, parentOf: ParentLo
   }
   return { counts, maxTransitive };
 }
-
-function bitOf(id: BlockId, index: number): 0 | 1 {
-  return Math.floor(id / 2 ** index) % 2 === 1 ? 1 : 0;
-}
-
-const ID_BITS = 53;
 
 /**
  * Appends to `out` the summed transitive count of every bifurcating
