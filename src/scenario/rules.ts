@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { formatDuration } from './duration.js';
+import { networkingProblems } from './networking.js';
 import type { NodeSet, Scenario } from './schema.js';
 
 type Path = Array<string | number>;
@@ -53,6 +54,7 @@ export function crossFieldRules(s: Scenario, ctx: z.core.$RefinementCtx<Scenario
   const end = s.duration;
 
   for (const p of parameterProblems(s.parameters)) issue(['parameters', ...p.path], p.message);
+  for (const p of networkingProblems(s.networking, s.parameters)) issue(p.path, p.message);
 
   if (s.nodes.stake.kind === 'explicit' && s.nodes.stake.weights.length !== n) {
     issue(['nodes', 'stake', 'weights'], `must have one weight per node (${n}), got ${s.nodes.stake.weights.length}`);

@@ -13,6 +13,7 @@ import { PROTOCOL_SECTIONS } from '../consensus/protocols.js';
 import { gateSectionSchema } from '../gate/spec.js';
 import { parseCheck } from '../metrics/checks.js';
 import { duration, int, num, positiveDuration } from './fields.js';
+import { NetworkingSchema } from './networking.js';
 import { REGION_PRESETS, REGION_PRESET_NAMES } from './presets.js';
 import { crossFieldRules } from './rules.js';
 
@@ -279,6 +280,8 @@ export const ScenarioShape = z.strictObject({
   protocol: ProtocolSchema.prefault({ name: 'snowman' }),
   parameters: ParametersSchema.prefault({}),
   network: NetworkSchema.prefault({}),
+  /** A node's request management: adaptive timeout and benchlist (src/scenario/networking.ts). */
+  networking: NetworkingSchema.prefault({}),
   cpu: CpuSchema.prefault({}),
   workload: WorkloadSchema,
   blocks: BlocksSchema.prefault({}),

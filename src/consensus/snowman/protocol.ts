@@ -24,6 +24,10 @@ export const SNOWMAN_SECTION = z.strictObject({
   name: z.literal('snowman'),
   /** The per-decision instance: Snowflake (current AvalancheGo) or Snowball. */
   decision: z.enum(['snowflake', 'snowball']).default('snowflake'),
+  /** Each block's decision over its children: AvalancheGo's bit-trie over the children's ids (tree), or one n-ary instance fed the mode of the votes (flat). */
+  instance: z.enum(['tree', 'flat']).default('tree'),
+  /** Early termination also waits on siblings' shared-prefix groups (AvalancheGo early_term_traversal); default: on with the tree, off with flat. */
+  prefixVoteCounts: z.boolean().optional(),
 });
 
 /** The trace's view of a message: ids and counts, not whole blocks. */

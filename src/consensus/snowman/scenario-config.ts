@@ -60,12 +60,12 @@ export function messageModelOf(scenario: Scenario): MessageModel {
 export function sharedNodeConfigOf(scenario: Scenario, seed: number, stake: Uint32Array): SharedNodeConfig {
   const params = consensusParamsOf(scenario);
   const validators = new ValidatorSet([...stake]);
-  const decision = scenario.protocol.decision;
+  const { decision, instance } = scenario.protocol;
   return {
     params,
     validators,
     genesis: GENESIS,
-    createConsensus: (lastAccepted) => new Topological(params, lastAccepted, { decision }),
+    createConsensus: (lastAccepted) => new Topological(params, lastAccepted, { decision, instance }),
     messageModel: messageModelOf(scenario),
     // One proposer per slot; a slot lasts the minimum block delay.
     schedule: new ProposerSchedule(validators, seed, Math.max(1, scenario.blocks.minBlockDelay)),
@@ -73,6 +73,8 @@ export function sharedNodeConfigOf(scenario: Scenario, seed: number, stake: Uint
       ...DEFAULT_ENGINE_OPTIONS,
       minBlockDelayUs: scenario.blocks.minBlockDelay,
       maxBlockTxs: scenario.blocks.maxTxsPerBlock,
+      // Shared-prefix groups exist only in the trie, unless the scenario asks otherwise.
+      prefixVoteCounts: scenario.protocol.prefixVoteCounts ?? instance === 'tree',
       // The simulator's CPU queue charges message handling (MessageModel.cpuCost) before delivery.
       chargeHandlingCpu: false,
     },
