@@ -64,8 +64,10 @@ describe('sharded single runs', () => {
     // The scenario exercises what sharding must get right.
     expect(serial.byzantine?.nodes).toBeGreaterThan(0);
     expect(serial.faultWindows.length).toBe(4);
-    expect(serial.acceptedTransactions).toBeGreaterThan(5);
-    expect(serial.latencyMs.count).toBeGreaterThan(5);
+    // Few transactions make it in 8 s under these faults: 8 (7 measured) before
+    // early termination counted shared-prefix groups, 5 (4) since.
+    expect(serial.acceptedTransactions).toBeGreaterThan(3);
+    expect(serial.latencyMs.count).toBeGreaterThan(3);
     expect(serial.recoveryMs).not.toBeNull();
     for (const workers of [2, 4]) {
       const run = await simulateSharded(sc, { seed: 5 }, workers);
