@@ -26,7 +26,7 @@ describe('protocol registry', () => {
 
   it('chooses Snowman by default, with its own section defaults', () => {
     const { scenario } = parseScenarioText(BASE);
-    expect(scenario.protocol).toEqual({ name: 'snowman', decision: 'snowflake' });
+    expect(scenario.protocol).toEqual({ name: 'snowman', decision: 'snowflake', instance: 'tree' });
     expect(() => parseScenarioText(`${BASE}protocol: {name: snowman, decision: slush}\n`)).toThrow(/protocol\.decision: must be one of "snowflake", "snowball"/);
   });
 });
