@@ -20,7 +20,7 @@ import { alternate, compare } from './lib/alternate.js';
 import { DEFAULT_LIMITS } from './lib/child.js';
 import { benchMain, parseFlags, parsePercent, parsePositiveInt, str } from './lib/flags.js';
 import { BenchUsageError, describeTree } from './lib/git-ref.js';
-import { gateExitCode, rowVerdict, SUITES, type RowVerdict } from './lib/gate-suite.js';
+import { gateExitCode, roundsOf, rowVerdict, SUITES, type RowVerdict } from './lib/gate-suite.js';
 import { fmt } from './lib/stats.js';
 import { markdownTable } from './lib/table.js';
 import { buildTrees } from './lib/trees.js';
@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   try {
     for (const row of suite.rows) {
       log(`bench:gate: ${row.name}`);
-      const paired = await alternate(base, head, row.job, { rounds, limits: DEFAULT_LIMITS, log });
+      const paired = await alternate(base, head, row.job, { rounds: roundsOf(row, rounds), limits: DEFAULT_LIMITS, log });
       const c = compare(paired);
       rows.push({ row, paired, c, verdict: rowVerdict(paired, c, threshold) });
     }
@@ -89,7 +89,7 @@ async function main(): Promise<number> {
   );
   const code = gateExitCode(rows.map((r) => r.verdict));
   const minutes = (Date.now() - t0) / 60_000;
-  process.stdout.write(`\nbench:gate ${describeTree(base)} vs ${describeTree(head)}; ${rounds} alternating rounds, medians; load average ${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}; ${minutes.toFixed(1)} min\n\n${table}\n\n`);
+  process.stdout.write(`\nbench:gate ${describeTree(base)} vs ${describeTree(head)}; ${rounds} alternating rounds (the queue ${2 * rounds + 1}), medians; load average ${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}; ${minutes.toFixed(1)} min\n\n${table}\n\n`);
   const hashes = rows.flatMap(({ row, paired }) => {
     const h = (o: (typeof paired.base)[number]): string => (o.status === 'ok' && o.figures.kind === 'scenario' ? o.figures.traceHash : '');
     const b = paired.base.map(h).find((x) => x !== '');

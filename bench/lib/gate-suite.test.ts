@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare, type Paired } from './alternate.js';
 import type { ChildOutcome } from './child.js';
-import { gateExitCode, rowVerdict } from './gate-suite.js';
+import { gateExitCode, roundsOf, rowVerdict, SUITES } from './gate-suite.js';
 import type { ScenarioFigures } from './jobs.js';
 
 const run = (cpuSeconds: number): ChildOutcome => {
@@ -56,5 +56,13 @@ describe('gate verdict', () => {
     expect(gateExitCode([b])).toBe(2);
     expect(gateExitCode([b, h])).toBe(1);
     expect(gateExitCode([{ kind: 'ok', ratio: 1.02 }])).toBe(0);
+  });
+
+  it('gives the short queue row 2·rounds + 1 rounds and the scenario rows the suite rounds', () => {
+    const [queue, oneK, fiveK] = SUITES.quick.rows;
+    expect(queue!.job.kind).toBe('queue');
+    expect(roundsOf(queue!, 5)).toBe(11);
+    expect(roundsOf(oneK!, 5)).toBe(5);
+    expect(roundsOf(fiveK!, 3)).toBe(3);
   });
 });

@@ -49,6 +49,17 @@ export type RowVerdict =
   | { kind: 'base-failed'; detail: string };
 
 /** Rounds in which both sides must have completed for a row to count. */
+/**
+ * Rounds of a row. The queue row's runs last under a second, so one burst of
+ * outside load can cover one side of a round (measured: a 1.67 per-round
+ * ratio with base = head at load average 22); it gets 2·rounds + 1 rounds,
+ * which cost seconds, so that its median resists as many disturbed rounds as
+ * the scenario rows' medians do in proportion to their length.
+ */
+export function roundsOf(row: GateRow, rounds: number): number {
+  return row.job.kind === 'queue' ? 2 * rounds + 1 : rounds;
+}
+
 export function minRounds(rounds: number): number {
   return Math.max(1, Math.ceil(rounds / 2));
 }
