@@ -81,6 +81,7 @@ export class TcpTransport {
   private readonly maxQueued: number;
   private closed = false;
   private readonly hello: Buffer;
+  private readonly corked = new Set<Socket>();
 
   constructor(private readonly opts: TransportOptions) {
     this.maxFrame = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -88,12 +89,22 @@ export class TcpTransport {
     this.hello = encodeHello(opts.runTag, opts.nodeId);
   }
 
-  /** Starts listening; resolves with the bound port. */
-  listen(): Promise<number> {
+  /** Starts listening; resolves with the bound port. A preferred port that is taken falls back to any free one. */
+  async listen(): Promise<number> {
+    try {
+      return await this.listenOn(this.opts.port);
+    } catch (e) {
+      if (this.opts.port === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      this.opts.onEvent?.(`port ${this.opts.port} is taken; listening on a free one`);
+      return this.listenOn(0);
+    }
+  }
+
+  private listenOn(port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const server = createServer((socket) => this.accepted(socket));
       server.once('error', reject);
-      server.listen({ host: this.opts.host, port: this.opts.port, exclusive: true }, () => {
+      server.listen({ host: this.opts.host, port, exclusive: true }, () => {
         server.off('error', reject);
         const addr = server.address();
         if (addr === null || typeof addr === 'string') {
@@ -143,7 +154,17 @@ export class TcpTransport {
       this.stats.dropped['queue-full']++;
       return false;
     }
-    link.socket.write(frame);
+    const socket = link.socket;
+    // Frames sent in one turn of the event loop leave in one write(2): cork now, uncork on the next tick.
+    if (!this.corked.has(socket)) {
+      this.corked.add(socket);
+      socket.cork();
+      process.nextTick(() => {
+        this.corked.delete(socket);
+        socket.uncork();
+      });
+    }
+    socket.write(frame);
     this.stats.framesOut++;
     this.stats.bytesOut += frame.length;
     return true;

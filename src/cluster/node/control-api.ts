@@ -106,7 +106,17 @@ export class ControlApi {
     this.token = Buffer.from(opts.token);
   }
 
-  listen(): Promise<number> {
+  /** Listens; a preferred port that is taken falls back to any free one. Resolves with the port. */
+  async listen(): Promise<number> {
+    try {
+      return await this.listenOn(this.opts.port);
+    } catch (e) {
+      if (this.opts.port === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      return this.listenOn(0);
+    }
+  }
+
+  private listenOn(port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const server = createServer((req, res) => {
         this.handle(req, res).catch((e: unknown) => {
@@ -117,7 +127,7 @@ export class ControlApi {
       });
       server.keepAliveTimeout = 60_000;
       server.once('error', reject);
-      server.listen({ host: this.opts.host, port: this.opts.port }, () => {
+      server.listen({ host: this.opts.host, port }, () => {
         const a = server.address();
         if (a === null || typeof a === 'string') return reject(new Error('control API: no TCP address'));
         this.server = server;
