@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Simulated vs real for one fidelity scenario (results/fidelity/README.md):
+#   1. the real run (avsim cluster run), which also calibrates the cpu section;
+#   2. the simulated run with the scenario as written (uncalibrated, for reference);
+#   3. the simulated run with the calibrated cpu section (--set flags from step 1);
+#   4. avsim compare of 3 against 1 (verdict), and of 2 against 1.
+# Usage: experiments/fidelity-run.sh experiments/fidelity-20-constant.yaml [--signatures modelled]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+file=$1; shift
+name=$(basename "$file" .yaml)
+out=results/fidelity/$name
+avsim() { node dist/src/cli/main.js "$@"; }
+rm -rf "$out"
+nice -n 10 node dist/src/cli/main.js cluster run "$file" --seed 1 --out "$out/real" --no-progress "$@"
+avsim run "$file" --seed 1 --out "$out/sim-uncalibrated" --no-progress
+# The calibrated cpu section, as --set flags (only the fields that differ from the file's).
+mapfile -t sets < <(node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1] + "/runs.json", "utf8"))[0];
+  const c = r.real.calibration;
+  for (const [k, v] of Object.entries(c.suggestedCpu)) if (String(c.scenarioCpu[k]) !== String(v)) console.log(`--set\ncpu.${k}=${v}`);
+' "$out/real")
+avsim run "$file" --seed 1 "${sets[@]}" --out "$out/sim" --no-progress
+avsim compare "$out/sim" "$out/real" --out "$out/compare" || true
+avsim compare "$out/sim-uncalibrated" "$out/real" --out "$out/compare-uncalibrated" --no-png || true
+for d in real sim sim-uncalibrated; do avsim report "$out/$d" --no-png > /dev/null; done
