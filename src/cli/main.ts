@@ -139,6 +139,7 @@ function buildProgram(): Command {
     .option('--keep', 'keep the run directory (data dirs, histories, logs)')
     .option('--work-dir <dir>', 'where run directories go (default: the OS temp dir)')
     .option('--kernel-net', 'partitions as nftables rules between per-node network namespaces (root)')
+    .option('--prometheus', 'start a real Prometheus on loopback (1 s scrapes, data in <out>/prometheus or the run directory) and cross-check its totals at the end')
     .addOption(new Option('--progress', 'show the progress bar even when stderr is not a terminal'))
     .addOption(new Option('--no-progress', 'never show the progress bar'))
     .action(async (file: string, opts: ClusterRunFlags) => {

@@ -156,4 +156,6 @@ export interface RealRunDetails {
     suggestedCpu: Record<string, string | boolean>;
   };
   environment: { node: string; platform: string; cpuModel: string; cores: number };
+  /** With `--prometheus`: accepted blocks and transactions (summed over the nodes' chains) from PromQL and from the acceptance logs. */
+  prometheus?: { blocks: { promql: number | null; logs: number }; txs: { promql: number | null; logs: number }; agree: boolean; dataDir: string };
 }

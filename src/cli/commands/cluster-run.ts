@@ -4,6 +4,7 @@
  * (src/cluster). Everything `avsim run` rejects is rejected the same way (the
  * same loading code); what the real side cannot honour is refused up front.
  */
+import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { evaluateChecks } from '../../metrics/checks.js';
 import type { RunSummary } from '../../metrics/summary.js';
@@ -30,6 +31,7 @@ export interface ClusterRunFlags {
   signatures?: string;
   workDir?: string;
   progress?: boolean;
+  prometheus?: boolean;
 }
 
 /** Processes beyond this cannot be told apart from the machine's own saturation on 2 cores (see docs/cluster.md). */
@@ -107,6 +109,7 @@ export async function clusterRunCommand(file: string, flags: ClusterRunFlags): P
         realSignatures: realSignatures,
         keep: flags.keep === true,
         ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
+        ...(flags.prometheus === true ? { prometheus: true, ...(flags.out === undefined ? {} : { prometheusDir: join(flags.out, 'prometheus-runs', runId(point.id, seed)) }) } : {}),
         ...(bar === undefined ? {} : { onProgress: bar.update }),
         log: (t) => {
           if (bar === undefined && flags.json !== true) process.stderr.write(`${t}\n`);
@@ -132,7 +135,10 @@ export async function clusterRunCommand(file: string, flags: ClusterRunFlags): P
       process.stderr.write(`FAILED ${scenario.name} seed ${seed} (real): ${why.join('; ')}\n  repro: ${summary.repro}\n`);
     }
     const e = summary.real?.emulationError;
-    process.stdout.write(flags.json === true ? `${JSON.stringify(summary)}\n` : `${humanLine(summary)} | real: emulation error p50/p99 ${e?.p50Ms ?? 0}/${e?.p99Ms ?? 0} ms, host CPU ${Math.round((summary.real?.hostCpu.busyFraction ?? 0) * 100)}%\n`);
+    const pc = summary.real?.prometheus;
+    const promLine =
+      pc === undefined ? '' : ` | prometheus: ${pc.agree ? 'agrees with the acceptance logs' : 'DIFFERS from the acceptance logs'} (blocks ${pc.blocks.promql ?? 'none'} vs ${pc.blocks.logs}, txs ${pc.txs.promql ?? 'none'} vs ${pc.txs.logs})`;
+    process.stdout.write(flags.json === true ? `${JSON.stringify(summary)}\n` : `${humanLine(summary)} | real: emulation error p50/p99 ${e?.p50Ms ?? 0}/${e?.p99Ms ?? 0} ms, host CPU ${Math.round((summary.real?.hostCpu.busyFraction ?? 0) * 100)}%${promLine}\n`);
     if (flags.out !== undefined) writeRunFile(flags.out, runId(point.id, seed), summary);
   }
   if (flags.out !== undefined) writeTables(flags.out, summaries);

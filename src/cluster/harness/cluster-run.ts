@@ -27,6 +27,8 @@ import { sampleHostCpu } from './host-cpu.js';
 import { nodeDir, processSlots, tokenPath } from './layout.js';
 import { arrivalsOf, LoadGenerator, signArrivals } from './load-generator.js';
 import { Supervisor, type ManagedProcess, type ReadyFile } from './supervisor.js';
+import { RunMonitor, type CrossCheck } from '../../ops/prometheus/run-monitor.js';
+import { historyPath as historyFileOf } from './layout.js';
 
 export const STORE_ENGINE = 'RocksDB (@nxtedition/rocksdb 12, sync writes)';
 
@@ -60,6 +62,10 @@ export interface ClusterRunOptions {
   nodeArgs?: readonly string[];
   /** Pay modelled CPU as busy work in the nodes (default true; false only in tests). */
   payCpu?: boolean;
+  /** Folder for prometheus/ (file_sd targets, config, and with `prometheus`, its data); default: the run directory. */
+  prometheusDir?: string;
+  /** Start a real Prometheus on loopback scraping every node each second, and cross-check it at the end. */
+  prometheus?: boolean;
 }
 
 export interface ClusterRunResult {
@@ -100,6 +106,18 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
   writeFileSync(tokenPath(runDir), `${token}\n`, { mode: 0o600 });
   const runTag = randomInt(1, 2 ** 32 - 1);
   const slots = processSlots(runDir, n, opts.nodesPerProcess);
+  // Prometheus first: one that cannot start ends the run before any node exists.
+  const monitor = new RunMonitor(opts.prometheusDir ?? runDir, runTag, scenario.name, scenario.duration);
+  if (opts.prometheus === true) {
+    try {
+      log(`prometheus on ${await monitor.startPrometheus()}, data in ${monitor.layout.dataDir}`);
+    } catch (e) {
+      if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+  let crossCheck: CrossCheck | undefined;
+  const metricsPorts = new Map<NodeId, number>();
   const supervisor = new Supervisor(opts.nodeArgs ?? []);
   const clock = new RunClock();
   const hostStart = sampleHostCpu();
@@ -132,7 +150,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     runTag,
     seed,
     scenario: opts.scenarioInput,
-    nodes: slot.nodes.map((id) => ({ id, dataDir: nodeDir(runDir, id), port: ports.get(id) ?? 0 })),
+    nodes: slot.nodes.map((id) => ({ id, dataDir: nodeDir(runDir, id), port: ports.get(id) ?? 0, metricsPort: metricsPorts.get(id) ?? 0 })),
     listenHost: '127.0.0.1',
     apiHost: '127.0.0.1',
     apiPort: apiPorts.get(slot.index) ?? 0,
@@ -175,6 +193,11 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
       if (ports.get(nid) !== port) moved = true;
       ports.set(nid, port);
       peers.set(nid, { host: '127.0.0.1', port });
+      const mport = ready.metricsPorts?.[id];
+      if (mport !== undefined) {
+        metricsPorts.set(nid, mport);
+        monitor.nodeReady(nid, mport);
+      }
     }
     return moved;
   };
@@ -192,6 +215,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
       if (p.pid === undefined) return 'skipped: not running';
       streams.get(p.index)?.();
       await supervisor.kill(p);
+      for (const id of p.nodes) monitor.nodeStopped(id);
       return 'ok';
     },
     restart: async (node) => {
@@ -266,6 +290,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     // Time 0 a little ahead, so every process has it before it comes.
     const epochNs = monotonicNs() + 1_000_000_000n;
     clock.start(epochNs);
+    await monitor.startHarness(plan.faultPlan.windows, (us) => clock.msUntil(us));
     await Promise.all(supervisor.processes().map((p) => clients.get(p.index)!.ok('POST', '/start', { epochNs: epochNs.toString() })));
     for (const p of supervisor.processes()) watchEvents(p);
 
@@ -297,8 +322,16 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
   } finally {
     await load?.stop();
     await driver?.stop();
+    if (failure === undefined) {
+      crossCheck = await monitor.crossCheck(Array.from({ length: n }, (_, id) => ({ node: id, file: historyFileOf(runDir, id) }))).catch((e: unknown) => {
+        log(`prometheus cross-check failed: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
+    }
     for (const stop of streams.values()) stop();
     await supervisor.teardown();
+    for (let id = 0; id < n; id++) monitor.nodeStopped(id);
+    await monitor.stop();
     for (const c of clients.values()) c.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -328,6 +361,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     ...(failure === undefined ? {} : { failure }),
     storeEngine: STORE_ENGINE,
   });
+  if (crossCheck !== undefined && summary.real !== undefined) summary.real = { ...summary.real, prometheus: crossCheck };
   writeFileAtomic(join(runDir, 'run.json'), `${JSON.stringify({ scenario: scenario.name, seed, runTag, processes: slots.length, faults: realised, summary }, null, 2)}\n`);
   if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
   return { summary, runDir, kept: opts.keep };

@@ -19,6 +19,8 @@ export interface ReadyFile {
   apiPort: number;
   /** Node id -> transport port. */
   ports: Record<string, number>;
+  /** Node id -> /metrics port (src/ops/metrics). */
+  metricsPorts?: Record<string, number>;
 }
 
 export interface ProcessFailure {

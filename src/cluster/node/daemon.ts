@@ -70,6 +70,8 @@ export class NodeProcess {
           publish: (line, poll) => this.publish(line, poll),
           log,
           payCpu: cfg.payCpu,
+          metricsHost: cfg.metricsHost ?? cfg.listenHost,
+          metricsPort: n.metricsPort,
         }),
       );
     }
@@ -77,7 +79,11 @@ export class NodeProcess {
 
   async start(): Promise<void> {
     const ports: Record<string, number> = {};
-    for (const node of this.nodes.values()) ports[String(node.id)] = await node.open();
+    const metricsPorts: Record<string, number> = {};
+    for (const node of this.nodes.values()) {
+      ports[String(node.id)] = await node.open();
+      metricsPorts[String(node.id)] = node.metricsPort;
+    }
     this.setPeers(parsePeers({ peers: this.cfg.peers }));
     for (const rule of this.cfg.rules) for (const n of this.nodes.values()) n.setNetwork(parseFault(rule) as Fault);
     this.api = new ControlApi({
@@ -106,7 +112,7 @@ export class NodeProcess {
       },
     });
     const apiPort = await this.api.listen();
-    writeFileAtomic(this.cfg.readyFile, `${JSON.stringify({ pid: process.pid, apiPort, ports })}\n`);
+    writeFileAtomic(this.cfg.readyFile, `${JSON.stringify({ pid: process.pid, apiPort, ports, metricsPorts })}\n`);
     log(`process ${process.pid}: nodes ${[...this.nodes.keys()].join(',')} ready; control API on ${this.cfg.apiHost}:${apiPort}`);
     if (this.cfg.epochNs !== null) this.scheduleBoot(BigInt(this.cfg.epochNs));
   }

@@ -17,11 +17,14 @@ export const ProcessConfigSchema = z.strictObject({
   /** The scenario input (after --set), as `avsim run` reads it. */
   scenario: z.unknown(),
   nodes: z
-    .array(z.strictObject({ id: Int.min(0), dataDir: z.string().min(1), port: Port }))
+    // metricsPort: where the validator serves /metrics (0 = any free port; src/ops/metrics).
+    .array(z.strictObject({ id: Int.min(0), dataDir: z.string().min(1), port: Port, metricsPort: Port.default(0) }))
     .min(1)
     .max(64),
   listenHost: z.string().min(1),
   apiHost: z.string().min(1),
+  /** Address of the validators' /metrics listeners (default: listenHost). */
+  metricsHost: z.string().min(1).optional(),
   apiPort: Port,
   tokenFile: z.string().min(1),
   readyFile: z.string().min(1),

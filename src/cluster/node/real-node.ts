@@ -50,6 +50,7 @@ import { HistoryFile, type HistoryRecord } from './history.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { StallTracker } from './stall-tracker.js';
 import { behaviourFor, SwitchableBehaviour, type ByzantineSpec } from './switchable-behaviour.js';
+import { RealNodeMetrics } from '../../ops/metrics/real-node-metrics.js';
 
 export interface RealNodeOptions {
   id: NodeId;
@@ -72,6 +73,9 @@ export interface RealNodeOptions {
   log: (text: string) => void;
   /** Pay modelled CPU as busy work (default true). */
   payCpu?: boolean;
+  /** Where this validator serves /metrics (Prometheus): port 0 picks one; absent = listenHost, 0. */
+  metricsHost?: string;
+  metricsPort?: number;
 }
 
 /** Ids reserved per store write: an incarnation uses at most this many before it reserves more. */
@@ -119,7 +123,10 @@ export class RealNode {
   private polls = { cnt: 0, ok: 0 };
   private totals = { sent: 0, sentBytes: 0, received: 0, codecErrors: 0, refusedMessages: 0, txRejected: 0, submitted: 0, frozenArrivals: 0 };
   private readonly stalls: StallTracker;
+  /** Prometheus metrics of this validator (src/ops/metrics), served at /metrics. */
+  private readonly prom: RealNodeMetrics;
   port = 0;
+  metricsPort = 0;
 
   constructor(opts: RealNodeOptions) {
     this.opts = opts;
@@ -131,6 +138,7 @@ export class RealNode {
     // With real signatures the signature work is done for real (SignatureLayer), so the model must not charge it too.
     this.model = opts.realSignatures ? new MessageModel(base.size, { ...base.cpu, sigVerifyUs: 0, sigSignUs: 0 }) : base;
     this.net = networkForRun(networkConfigOf(s), s.nodes.count, opts.seed);
+    this.prom = new RealNodeMetrics(opts.id, opts.runTag, s.name);
     this.host = new RealHost<Message>({ id: opts.id, seed: opts.seed, clock: opts.clock, send: (to, m) => this.send(to, m), payCpu: opts.payCpu ?? true });
     if (opts.byzantine !== undefined) this.behaviour.set(behaviourFor(opts.byzantine, opts.id, s.nodes.count, opts.byzantineIds, opts.seed));
     this.node = new SnowmanNode(this.host, {
@@ -141,6 +149,7 @@ export class RealNode {
       behaviour: this.behaviour,
       observer: this.observer(),
     });
+
     this.host.attach(this.node);
     this.sigs = opts.realSignatures ? new SignatureLayer(opts.seed, opts.id, s.cpu.reverifyTxSignaturesInBlocks) : undefined;
     this.store = new ChainStore(join(opts.dataDir, 'db'));
@@ -185,7 +194,9 @@ export class RealNode {
       stored.map((e) => e.block),
       { blocks: r.blocks, requests: r.requests },
     );
+    this.prom.restored(stored.map((e) => e.block));
     this.port = await this.transport.listen();
+    this.metricsPort = await this.prom.listen(this.opts.metricsHost ?? this.opts.listenHost, this.opts.metricsPort ?? 0, `node ${this.id} metrics`);
     const last = this.node.lastAcceptedBlock();
     this.opts.log(`node ${this.id}: incarnation ${this.incarnation}, restored ${stored.length} accepted blocks (last ${last.id} at height ${last.height}), transport on ${this.opts.listenHost}:${this.port}`);
     return this.port;
@@ -282,6 +293,7 @@ export class RealNode {
     this.rx.stop();
     this.stalls.stop();
     await this.transport.close();
+    await this.prom.close();
     await this.store.close();
     this.history.close();
   }
@@ -339,7 +351,7 @@ export class RealNode {
         this.store.appendAccepted(sig === undefined ? { block: b } : { block: b, signature: sig }, bodies).catch((e: unknown) => this.fatal(e));
       },
     };
-    return new TeeObserver(new MetricsObserver(metrics), local);
+    return new TeeObserver(new TeeObserver(new MetricsObserver(metrics), local), this.prom.metrics);
   }
 
   private extendReservation(): void {
@@ -376,13 +388,17 @@ export class RealNode {
     this.totals.sent++;
     this.totals.sentBytes += modelled;
     this.kind(msg.kind).sent++;
+    this.prom.metrics.onFrame('sent', msg.kind, modelled);
     this.links.send(to, wire, (sentAt, intendedAt) => encodeMessageFrame(sentAt, intendedAt, payload, attachments, wire));
   }
 
   private receive(from: NodeId, f: Extract<Frame, { type: 'message' }>): string | undefined {
     const now = this.host.now();
     if ((f.flags & FLAG_SENDER_FROZEN) !== 0 || this.stalls.frozenAt(f.intendedArrivalUs)) this.totals.frozenArrivals++;
-    else this.emu.record(now, f.intendedArrivalUs);
+    else {
+      this.emu.record(now, f.intendedArrivalUs);
+      this.prom.metrics.onDelivery(f.intendedArrivalUs - f.sentAtUs, now - f.sentAtUs);
+    }
     const d = decodeIncoming(f);
     if (!d.ok) {
       this.totals.codecErrors++;
@@ -411,12 +427,23 @@ export class RealNode {
     this.node.onMessage(from, m);
     const k = this.kind(msg.kind);
     k.received++;
+    this.prom.metrics.onFrame('received', msg.kind, this.model.sizeBytes(msg));
     const spent = Number(process.hrtime.bigint() - t0) / 1000;
     k.handleUs += Math.max(0, spent - (this.host.chargedUs - charged0) - (signatureCosts.verifyUs + signatureCosts.signUs - sigUs0));
   }
 
   private writeStats(): void {
     const t = this.host.now();
+    const tr = this.transport.stats;
+    this.prom.sync({
+      droppedPartition: this.links.stats.droppedPartition,
+      droppedLoss: this.links.stats.droppedLoss,
+      droppedNotConnected: tr.dropped['not-connected'],
+      droppedQueueFull: tr.dropped['queue-full'],
+      badFrames: tr.badFrames,
+      chargedUs: this.host.chargedUs,
+      peers: this.transport.connectedPeers().length,
+    });
     if (this.polls.cnt > 0) {
       this.record({ k: 'poll', n: this.id, t, cnt: this.polls.cnt, ok: this.polls.ok });
       this.polls = { cnt: 0, ok: 0 };

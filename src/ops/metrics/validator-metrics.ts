@@ -160,6 +160,17 @@ export class ValidatorMetrics implements NodeObserver {
     this.submittedAt.clear();
   }
 
+  /**
+   * A restarted node's accepted chain, reopened from its store: the accepted
+   * counters continue from it, so they count the node's chain across
+   * incarnations (call once, before the node runs).
+   */
+  restoreAccepted(blocks: number, txs: number, bytes: number): void {
+    this.blksAccepted.inc(blocks);
+    this.txsAccepted.inc(txs);
+    this.blksAcceptedBytes.inc(bytes);
+  }
+
   // --- NodeObserver (called by SnowmanNode) ---
 
   onBlockBuilt(_block: Block, _node: NodeId, _time: Micros): void {
@@ -211,8 +222,8 @@ export class ValidatorMetrics implements NodeObserver {
     this.msgsBytes.inc({ io, op }, bytes);
   }
 
-  onFrameDropped(reason: FrameDropReason): void {
-    this.framesDropped.inc({ reason });
+  onFrameDropped(reason: FrameDropReason, count = 1): void {
+    if (count > 0) this.framesDropped.inc({ reason }, count);
   }
 
   /** An emulated-latency message was delivered `actualUs` after it was sent, when `intendedUs` was drawn. */
