@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ScenarioError } from '../scenario/problems.js';
 import { scenarioJsonSchemaText } from '../scenario/json-schema.js';
 import { checkCommand, type CheckFlags } from './commands/check.js';
+import { verifyDbCommand } from './commands/verify-db.js';
 import { clusterExportCommand, type ClusterExportFlags } from './commands/cluster-export.js';
 import { clusterRunCommand, DEFAULT_MAX_NODES, type ClusterRunFlags } from './commands/cluster-run.js';
 import { compareCommand, type CompareFlags } from './commands/compare.js';
@@ -152,6 +153,12 @@ function buildProgram(): Command {
     .option('--config <file>', 'the process config the harness writes')
     .action(async (opts: { config?: string }) => {
       exitCode = await nodeCommand(opts);
+    })
+    .command('verify-db')
+    .description("check a stopped node's store: checksums, contiguous heights, parent links, last accepted (exit 1 with the first inconsistency)")
+    .argument('<dir>', 'the node directory (holding db/) or the store directory itself')
+    .action(async (dir: string) => {
+      exitCode = await verifyDbCommand(dir);
     });
 
   program

@@ -175,6 +175,7 @@ export class RealNode {
   /** Opens the store, restores the chain, reserves ids and listens. Returns the transport port. */
   async open(): Promise<number> {
     await this.store.open();
+    await this.store.claim({ scenario: this.opts.scenario.name, seed: this.opts.seed, runTag: this.opts.runTag, node: this.id });
     const stored = await this.store.chain();
     if (this.sigs !== undefined) {
       for (const e of stored) {

@@ -9,12 +9,16 @@
  * Keys (utf8):
  *   meta/last         {"height":H,"id":ID}            last accepted block
  *   meta/reserve      {"blocks":B,"requests":R,"incarnations":I}  ids below these may have been used; boots so far
- *   block/h/<height>  {block, signature?}             accepted block at a height (height zero-padded to 12 digits)
+ *   meta/identity     {"scenario":S,"seed":N,"runTag":T,"node":ID}  whose store this is (a store of another run is refused)
+ *   block/h/<height>  {block, signature?, sum}        accepted block at a height (height zero-padded to 12 digits);
+ *                                                     sum = sha256 of the JSON of {block, signature?} (checked on read and by verify-db)
  *   block/id/<id>     "<height>"                      height of an accepted block id
  *   tx/<id>           {payload, publicKey, signature} signed body of a transaction of an accepted block (real signatures only)
  * One accepted block is one batch: block, its index entry, its tx bodies and meta/last.
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { RocksLevel, type BatchOp } from '@nxtedition/rocksdb';
 import type { Block } from '../../consensus/snowman/block.js';
 import type { BlockSignature, SignedTx } from '../crypto/attachments.js';
@@ -32,8 +36,24 @@ export interface Reservation {
   readonly incarnations: number;
 }
 
-const HEIGHT_DIGITS = 12;
-const heightKey = (h: number): string => `block/h/${String(h).padStart(HEIGHT_DIGITS, '0')}`;
+/** Set by crash tests: a directory where each store's `<node dir name>.trace` gets `b` before and `e` after every write batch. */
+const STORE_TRACE_DIR = process.env.AVSIM_STORE_TRACE;
+
+export const HEIGHT_DIGITS = 12;
+export const heightKey = (h: number): string => `block/h/${String(h).padStart(HEIGHT_DIGITS, '0')}`;
+
+/** Whose store this is: a node refuses a store written for another run, scenario, seed or node. */
+export interface StoreIdentity {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly runTag: number;
+  readonly node: number;
+}
+
+/** The store belongs to another run (one line naming both). */
+export class StoreIdentityError extends Error {
+  override readonly name = 'StoreIdentityError';
+}
 const b64 = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('base64');
 const unb64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 
@@ -56,6 +76,11 @@ export class ChainStore {
     const db = new RocksLevel(this.dir);
     await db.open();
     this.db = db;
+    if (STORE_TRACE_DIR !== undefined) appendFileSync(this.tracePath(), 'o\n');
+  }
+
+  private tracePath(): string {
+    return join(STORE_TRACE_DIR ?? '.', `${basename(dirname(this.dir))}.trace`);
   }
 
   private handle(): RocksLevel {
@@ -70,6 +95,21 @@ export class ChainStore {
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
+    }
+  }
+
+  /** Records the store's identity on first use; refuses a store that has another. */
+  async claim(id: StoreIdentity): Promise<void> {
+    const have = (await this.getJson('meta/identity')) as StoreIdentity | undefined;
+    if (have === undefined) {
+      await this.write([{ type: 'put', key: 'meta/identity', value: JSON.stringify(id) }]);
+      return;
+    }
+    const same = have.scenario === id.scenario && have.seed === id.seed && have.runTag === id.runTag && have.node === id.node;
+    if (!same) {
+      throw new StoreIdentityError(
+        `store ${this.dir}: belongs to node ${have.node} of scenario ${have.scenario} seed ${have.seed} run ${have.runTag.toString(16)}, not node ${id.node} of scenario ${id.scenario} seed ${id.seed} run ${id.runTag.toString(16)}`,
+      );
     }
   }
 
@@ -118,7 +158,11 @@ export class ChainStore {
     const db = this.handle();
     const next = this.tail.then(async () => {
       const t0 = process.hrtime.bigint();
+      // Crash tests: where in a write a SIGKILL landed (begin without end = inside a batch).
+      const trace = STORE_TRACE_DIR === undefined ? undefined : this.tracePath();
+      if (trace !== undefined) appendFileSync(trace, 'b\n');
       await db.batch(ops, { sync: true });
+      if (trace !== undefined) appendFileSync(trace, 'e\n');
       this.writes++;
       this.writeUsTotal += Number(process.hrtime.bigint() - t0) / 1000;
     });
@@ -137,16 +181,42 @@ export class ChainStore {
   }
 }
 
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
 function storedBlockText(e: StoredBlock): string {
   const s = e.signature;
-  return JSON.stringify({
+  const body = {
     block: e.block,
     ...(s === undefined ? {} : { signature: { blockId: s.blockId, publicKey: b64(s.publicKey), signature: b64(s.signature) } }),
-  });
+  };
+  return JSON.stringify({ ...body, sum: sha256(JSON.stringify(body)) });
+}
+
+type StoredJson = { block: Block; signature?: { blockId: number; publicKey: string; signature: string }; sum?: string };
+
+/** Parses one stored block and checks its checksum (absent only in stores written before checksums). */
+export function checkStoredBlock(text: string): { ok: true; block: Block; checksummed: boolean } | { ok: false; problem: string } {
+  let v: StoredJson;
+  try {
+    v = JSON.parse(text) as StoredJson;
+  } catch {
+    return { ok: false, problem: 'not JSON (a torn or corrupted value)' };
+  }
+  if (typeof v !== 'object' || v === null || typeof v.block !== 'object' || v.block === null) return { ok: false, problem: 'no block in the stored value' };
+  const b = v.block;
+  if (![b.id, b.parent, b.height, b.sizeBytes].every(Number.isSafeInteger) || !Array.isArray(b.txs)) return { ok: false, problem: 'a block field is missing or not an integer' };
+  if (v.sum !== undefined) {
+    const { sum, ...body } = v;
+    const actual = sha256(JSON.stringify(body));
+    if (actual !== sum) return { ok: false, problem: `checksum mismatch (stored ${sum.slice(0, 16)}…, computed ${actual.slice(0, 16)}…)` };
+  }
+  return { ok: true, block: b, checksummed: v.sum !== undefined };
 }
 
 function parseStoredBlock(text: string): StoredBlock {
-  const v = JSON.parse(text) as { block: Block; signature?: { blockId: number; publicKey: string; signature: string } };
+  const c = checkStoredBlock(text);
+  if (!c.ok) throw new Error(`store: an accepted block fails its check: ${c.problem} (run avsim node verify-db)`);
+  const v = JSON.parse(text) as StoredJson;
   const block: Block = Object.freeze({ ...v.block, txs: Object.freeze([...v.block.txs]) });
   return v.signature === undefined
     ? { block }
