@@ -41,7 +41,7 @@ export function strategyOrThrow(name: string, field = 'byzantine.strategy'): Str
 }
 
 /** Checks a strategy's options; returns the first problem as `field: rule`, or undefined. */
-export function optionProblem(s: StrategyDefinition, options: Readonly<Record<string, unknown>>, field = 'byzantine.options'): string | undefined {
+export function optionProblem(s: Pick<StrategyDefinition, 'name' | 'options'>, options: Readonly<Record<string, unknown>>, field = 'byzantine.options'): string | undefined {
   for (const key of Object.keys(options).toSorted()) {
     if (!s.options.includes(key)) {
       const known = s.options.length === 0 ? 'it takes none' : `known: ${s.options.join(', ')}`;

@@ -59,12 +59,28 @@ export interface RunMetrics<I> {
   txSubmitted(tx: TxId, node: NodeId, time: Micros): void;
   /** `tx` was accepted on the node it was submitted to (client-observed finality). */
   txAccepted(tx: TxId, node: NodeId, time: Micros): void;
+  // The three optional members below are for protocols with conflicts or metrics of their own;
+  // a consumer that only serves Snowman may leave them out.
+  /**
+   * `tx` was rejected on the node it was submitted to (a double spend that
+   * lost). It is decided: the liveness checker stops waiting for it; it is
+   * not counted in TPS or latency.
+   */
+  txRejected?(tx: TxId, node: NodeId, time: Micros): void;
   /** One of `node`'s polls finished; successful when it moved the preferred instance. */
   pollFinished(node: NodeId, successful: boolean, time: Micros): void;
   /** A unit of consensus (block, vertex) built at `builtAt` was accepted on `node` at `height`. */
   unitAccepted(node: NodeId, height: number, builtAt: Micros, time: Micros): void;
   /** An input of the protocol's safety checker, in event order. */
   check(input: I, node: NodeId, time: Micros): void;
+  /** Adds `delta` to the protocol's counter `name` (summed over honest nodes; RunSummary.protocolMetrics.counters). */
+  count?(name: string, delta: number, node: NodeId): void;
+  /**
+   * One sample of the protocol's distribution `name`, in the unit its name
+   * carries (e.g. `txNodeFinalityMs`, `conflictSetSize`); summarised as
+   * quantiles in RunSummary.protocolMetrics.distributions (honest nodes only).
+   */
+  observe?(name: string, value: number, node: NodeId): void;
 }
 
 /** The safety checker of a protocol: fed in serial event order, summarised at the end. */
@@ -125,6 +141,17 @@ export interface ProtocolRun<M, C, I> {
   createNode(host: Host<M>, hooks: NodeHooks<I>): HostedNode<M, C>;
   /** What a client submits to `node` for transaction `tx` (ids are run-unique, see txIdOf). */
   clientRequest(tx: TxId, node: NodeId): C;
+  /**
+   * Double spends (protocols whose transactions have inputs): a `fraction`
+   * of the transactions clients submit get a conflicting twin, submitted at
+   * the same instant to another honest node. The runner picks which and where
+   * (runner/workload.ts) and asks for the twin's request here; `twin` is a
+   * run-unique id (twinTxIdOf).
+   */
+  readonly doubleSpends?: {
+    readonly fraction: number;
+    twinRequest(tx: TxId, twin: TxId, node: NodeId): C;
+  };
 }
 
 export interface ProtocolAdapter<M, C, I, S extends z.ZodObject = z.ZodObject> {
@@ -138,6 +165,12 @@ export interface ProtocolAdapter<M, C, I, S extends z.ZodObject = z.ZodObject> {
   readonly checkRecords: CheckRecordCodec<I>;
   /** Throws a one-line error naming the scenario field when the scenario cannot be built. */
   prepare(input: ProtocolRunInput): ProtocolRun<M, C, I>;
+  /**
+   * Cross-field rules of this protocol's scenario (its section against the
+   * shared `parameters`, `nodes`, ...), run with the scenario's own rules:
+   * each problem names the field path and the rule it broke.
+   */
+  rules?(scenario: Scenario): ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string }>;
   createSafetyCheck(opts: SafetyCheckOptions): SafetyCheck<I>;
 }
 

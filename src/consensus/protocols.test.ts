@@ -20,8 +20,8 @@ describe('protocol registry', () => {
   });
 
   it('rejects an unknown protocol by name, in the registry and in a scenario file', () => {
-    expect(() => protocolOrThrow('avalanche-x')).toThrow(/^protocol\.name: unknown protocol "avalanche-x"; known: snowman$/);
-    expect(() => parseScenarioText(`${BASE}protocol: {name: nope}\n`)).toThrow(/protocol\.name: must be one of snowman/);
+    expect(() => protocolOrThrow('avalanche-x')).toThrow(/^protocol\.name: unknown protocol "avalanche-x"; known: snowman, avalanche$/);
+    expect(() => parseScenarioText(`${BASE}protocol: {name: nope}\n`)).toThrow(/protocol\.name: must be one of snowman, avalanche/);
   });
 
   it('chooses Snowman by default, with its own section defaults', () => {

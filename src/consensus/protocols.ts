@@ -3,9 +3,10 @@
  * (protocol.ts) in its own folder. Add a protocol here: one line.
  */
 import type { AnyProtocol } from './protocol.js';
+import { avalanche } from './avalanche/adapter/protocol.js';
 import { snowman } from './snowman/protocol.js';
 
-export const PROTOCOLS = [snowman] as const;
+export const PROTOCOLS = [snowman, avalanche] as const;
 
 export const PROTOCOL_NAMES: readonly string[] = PROTOCOLS.map((p) => p.name);
 

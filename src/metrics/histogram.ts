@@ -69,6 +69,20 @@ export class LatencyHistogram {
     };
   }
 
+  /** Quantiles in the unit the samples were recorded in (for distributions that are not latencies in µs), rounded to 3 decimals. */
+  summaryRaw(): LatencyQuantilesMs {
+    const r = round3;
+    if (this.n === 0) return { p50: 0, p95: 0, p99: 0, mean: 0, max: 0, count: 0 };
+    return {
+      p50: r(this.quantileUs(0.5)),
+      p95: r(this.quantileUs(0.95)),
+      p99: r(this.quantileUs(0.99)),
+      mean: r(this.sum / this.n),
+      max: r(this.maxUs),
+      count: this.n,
+    };
+  }
+
   /** At most `points` (ms, fraction <= ms) pairs for a CDF plot. */
   cdfMs(points = 200): Array<{ ms: number; fraction: number }> {
     const out: Array<{ ms: number; fraction: number }> = [];
@@ -79,4 +93,8 @@ export class LatencyHistogram {
     }
     return out;
   }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }

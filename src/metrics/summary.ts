@@ -105,6 +105,17 @@ export interface RunSummary {
   checks: CheckResult[];
   /** The one command that re-runs exactly this case. */
   repro: string;
+  /** Client-submitted transactions rejected on their node (double spends that lost); 0 for protocols without conflicts. */
+  rejectedTransactions?: number;
+  /**
+   * What only some protocols measure (src/consensus/protocol.ts RunMetrics.count /
+   * observe), by name, honest nodes only: counters summed over nodes, and
+   * distributions as quantiles in the unit the name carries. Keys sorted.
+   */
+  protocolMetrics?: {
+    counters: Record<string, number>;
+    distributions: Record<string, LatencyQuantilesMs>;
+  };
   /** Where the figures come from: the simulator (absent or 'sim') or real node processes (`avsim cluster run`). */
   mode?: 'sim' | 'real';
   /** What only a real run has: emulation error, realised faults, host load, calibration (src/cluster). */

@@ -34,7 +34,11 @@ export interface CollectorSnapshot {
   acceptedTxs: number;
   acceptedTxsSinceWarmup: number;
   submittedTxs: number;
+  rejectedTxs: number;
   recoveredAtUs: Micros | undefined;
+  /** Protocol counters and distributions by name (RunMetrics.count / observe). */
+  protocolCounters: Record<string, number>;
+  protocolDistributions: Record<string, LatencyHistogram>;
 }
 
 export interface CollectorOptions<I> {
@@ -75,6 +79,11 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
   /** Transactions accepted (client-observed) at or after the warm-up: the numerator of sustained TPS. */
   acceptedTxsSinceWarmup = 0;
   submittedTxs = 0;
+  /** Client-submitted transactions rejected on their node (lost double spends). */
+  rejectedTxs = 0;
+  /** Protocol-specific counters and distributions (RunMetrics.count / observe), honest nodes only. */
+  readonly protocolCounters = new Map<string, number>();
+  readonly protocolDistributions = new Map<string, LatencyHistogram>();
   /** First honest acceptance at or after `recoveryFromUs`, for recovery time after the last fault heals. */
   private recoveryFromUs: Micros | undefined;
   recoveredAtUs: Micros | undefined;
@@ -149,6 +158,30 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
     if (at >= this.opts.warmupUs) this.clientLatency.record(time - at);
   }
 
+  txRejected(tx: TxId, node: NodeId, time: Micros): void {
+    if (!this.honest(node)) return;
+    if (!this.submittedAt.delete(tx)) return; // decided twice, or submitted elsewhere
+    this.rejectedTxs++;
+    // Decided: the liveness checker stops waiting for it (its "accepted" means decided).
+    if (this.opts.ordered === undefined) this.liveness.accepted(tx, time);
+    else this.opts.ordered.accepted(tx, time);
+  }
+
+  count(name: string, delta: number, node: NodeId): void {
+    if (!this.honest(node)) return;
+    this.protocolCounters.set(name, (this.protocolCounters.get(name) ?? 0) + delta);
+  }
+
+  observe(name: string, value: number, node: NodeId): void {
+    if (!this.honest(node)) return;
+    let h = this.protocolDistributions.get(name);
+    if (h === undefined) {
+      h = new LatencyHistogram();
+      this.protocolDistributions.set(name, h);
+    }
+    h.record(value);
+  }
+
   /** The mergeable part of this collector (a shard's contribution). */
   snapshot(): CollectorSnapshot {
     return {
@@ -163,7 +196,10 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
       acceptedTxs: this.acceptedTxs,
       acceptedTxsSinceWarmup: this.acceptedTxsSinceWarmup,
       submittedTxs: this.submittedTxs,
+      rejectedTxs: this.rejectedTxs,
       recoveredAtUs: this.recoveredAtUs,
+      protocolCounters: Object.fromEntries(this.protocolCounters),
+      protocolDistributions: Object.fromEntries(this.protocolDistributions),
     };
   }
 
@@ -185,6 +221,13 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
     this.acceptedTxs += s.acceptedTxs;
     this.acceptedTxsSinceWarmup += s.acceptedTxsSinceWarmup;
     this.submittedTxs += s.submittedTxs;
+    this.rejectedTxs += s.rejectedTxs;
+    for (const [name, v] of Object.entries(s.protocolCounters)) this.protocolCounters.set(name, (this.protocolCounters.get(name) ?? 0) + v);
+    for (const [name, h] of Object.entries(s.protocolDistributions)) {
+      const mine = this.protocolDistributions.get(name);
+      if (mine === undefined) this.protocolDistributions.set(name, reviveHistogram(h));
+      else mine.merge(reviveHistogram(h));
+    }
     if (s.recoveredAtUs !== undefined && (this.recoveredAtUs === undefined || s.recoveredAtUs < this.recoveredAtUs)) {
       this.recoveredAtUs = s.recoveredAtUs;
     }

@@ -23,7 +23,7 @@ import { lastHealUs, planFaults } from './fault-timeline.js';
 import { networkConfigOf } from './network-config.js';
 import { stakeUnitsOf } from './stake-of.js';
 import { summarise } from './summarise.js';
-import { clientSourceFor, loadPhasesOf } from './workload.js';
+import { clientSourceFor, loadPhasesOf, twinSourceFor } from './workload.js';
 
 export interface RunProgress {
   /** Simulated time reached, µs. */
@@ -164,6 +164,19 @@ export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shar
   honest.forEach((node, rank) => {
     if (sim.isLocal(node)) sim.addClientSource(node, clientSourceFor(node, rank, honest.length, phases, seed, scenario.duration, (tx) => run.clientRequest(tx, node)));
   });
+  // Double spends: each honest node's picked transactions get a twin at the next honest node, at the same instant.
+  const ds = run.doubleSpends;
+  if (ds !== undefined && ds.fraction > 0 && honest.length >= 2) {
+    honest.forEach((node, rank) => {
+      const sourceRank = (rank + honest.length - 1) % honest.length;
+      const source = honest[sourceRank]!;
+      if (!sim.isLocal(node)) return;
+      sim.addClientSource(
+        node,
+        twinSourceFor(source, sourceRank, honest.length, phases, seed, scenario.duration, ds.fraction, (tx, twin) => ds.twinRequest(tx, twin, node)),
+      );
+    });
+  }
   for (const { atUs, fault } of faultPlan.faults) sim.scheduleFault(atUs, fault);
   return { protocol, sim, collector, stake, byzantine, byzantineSet, faultPlan, phases, windowEdges, trace, repro };
 }

@@ -93,6 +93,16 @@ export function summarise(run: FinishedRun): RunSummary {
     checks: [],
     repro: run.repro,
   };
+  // Only protocols that reject client transactions (or report their own metrics) carry these fields.
+  if (c.rejectedTxs > 0 || c.protocolCounters.size > 0 || c.protocolDistributions.size > 0) summary.rejectedTransactions = c.rejectedTxs;
+  if (c.protocolCounters.size > 0 || c.protocolDistributions.size > 0) {
+    summary.protocolMetrics = {
+      counters: Object.fromEntries([...c.protocolCounters].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      distributions: Object.fromEntries(
+        [...c.protocolDistributions].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, h]) => [k, h.summaryRaw()]),
+      ),
+    };
+  }
   summary.checks = evaluateChecks(scenario.checks, summary);
   void honest;
   return summary;

@@ -5,7 +5,7 @@
  * the client whose finality we measure); the offered load is split evenly
  * over them, each with its own seeded arrival process.
  */
-import { txIdOf, type TxId } from '../consensus/snowman/block.js';
+import { twinTxIdOf, txIdOf, type TxId } from '../consensus/snowman/block.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ClientSource } from '../sim/types.js';
 import { createStream } from '../sim/rng.js';
@@ -75,6 +75,49 @@ export function clientSourceFor<C>(
       if (at === undefined || at >= endUs) return undefined;
       counter++;
       return { at, request: request(txIdOf(node, counter)) };
+    },
+  };
+}
+
+/** A uniform draw in [0, 1) from (seed, node, counter): whether a transaction is double spent, without a stream of its own. */
+export function doubleSpendDraw(seed: number, node: number, counter: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(node + 1, 0xc2b2ae35) ^ Math.imul(counter, 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4_294_967_296;
+}
+
+/**
+ * The double spends node `target` receives: the transactions of `source` (an
+ * honest node of rank `sourceRank`, whose arrival process this replays draw
+ * for draw) that `doubleSpendDraw` picks with probability `fraction`, each as
+ * a conflicting twin submitted at the same instant as the original.
+ */
+export function twinSourceFor<C>(
+  source: number,
+  sourceRank: number,
+  clients: number,
+  phases: readonly LoadPhase[],
+  seed: number,
+  endUs: Micros,
+  fraction: number,
+  request: (tx: TxId, twin: TxId) => C,
+): ClientSource<C> {
+  const arrivals = new ArrivalProcess(phases, 1 / clients, sourceRank / clients, createStream(seed, source, 'workload'));
+  let counter = 0;
+  let twins = 0;
+  return {
+    next() {
+      for (;;) {
+        const at = arrivals.next();
+        if (at === undefined || at >= endUs) return undefined;
+        counter++;
+        if (doubleSpendDraw(seed, source, counter) < fraction) {
+          twins++;
+          return { at, request: request(txIdOf(source, counter), twinTxIdOf(source, twins)) };
+        }
+      }
     },
   };
 }

@@ -44,7 +44,7 @@ networking:
   timeout: {initial: 3s, minimum: 500ms, maximum: 20s, halflife: 1m, coefficient: 1.5}
   benchlist: {halflife: 30s, benchProbability: 0.6, unbenchProbability: 0.1, duration: 2m}
 `);
-    expect([scenario.protocol.instance, scenario.protocol.prefixVoteCounts]).toEqual(['flat', true]);
+    expect(scenario.protocol).toMatchObject({ name: 'snowman', instance: 'flat', prefixVoteCounts: true });
     expect(adaptiveTimeoutOf(scenario.networking)).toEqual({ initialUs: 3e6, minimumUs: 5e5, maximumUs: 2e7, halflifeUs: 6e7, coefficient: 1.5 });
     expect(benchlistOf(scenario.networking, scenario.parameters)).toEqual({
       halflifeUs: 3e7,

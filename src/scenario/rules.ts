@@ -5,6 +5,7 @@
  * src/consensus may re-check them.
  */
 import type { z } from 'zod';
+import { findProtocol } from '../consensus/protocols.js';
 import { formatDuration } from './duration.js';
 import { networkingProblems } from './networking.js';
 import type { NodeSet, Scenario } from './schema.js';
@@ -55,6 +56,8 @@ export function crossFieldRules(s: Scenario, ctx: z.core.$RefinementCtx<Scenario
 
   for (const p of parameterProblems(s.parameters)) issue(['parameters', ...p.path], p.message);
   for (const p of networkingProblems(s.networking, s.parameters)) issue(p.path, p.message);
+  // The protocol's own rules (its section against the shared fields).
+  for (const p of findProtocol(s.protocol.name)?.rules?.(s) ?? []) issue([...p.path], p.message);
 
   if (s.nodes.stake.kind === 'explicit' && s.nodes.stake.weights.length !== n) {
     issue(['nodes', 'stake', 'weights'], `must have one weight per node (${n}), got ${s.nodes.stake.weights.length}`);

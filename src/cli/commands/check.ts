@@ -55,7 +55,8 @@ function loadGateScenario(file: string, seedCount: number | undefined): { spec: 
   const { scenario } = loadScenarioFile(file);
   if (scenario.gate === undefined) throw new UsageError(`${file}: gate: missing (avsim check needs a gate section: fractions, strategies, seeds, expected)`);
   const spec = seedCount === undefined ? parseGateSection(scenario.gate) : normaliseGate({ ...scenario.gate, seeds: seedCount });
-  for (const s of spec.strategies) {
+  // Snowman strategies are checked here; other protocols check theirs in their scenario rules (every cell loads below).
+  for (const s of scenario.protocol.name === 'snowman' ? spec.strategies : []) {
     try {
       strategyOrThrow(s, 'gate.strategies');
     } catch (e) {

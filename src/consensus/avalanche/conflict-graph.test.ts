@@ -57,7 +57,7 @@ describe('ConflictGraph (AvalancheGo snowstorm consensus_test.go)', () => {
     expect(prefs(g)).toEqual([]);
     expect(g.finalized()).toBe(true);
     expect(statuses(g, Red, Green)).toEqual(['accepted', 'rejected']);
-    expect(g.takeDecisions()).toEqual({ accepted: [Red], rejected: [Green] });
+    expect(g.takeDecisions()).toEqual({ accepted: [Red], acceptedConflicts: [1], rejected: [Green] });
   });
 
   it('LowerConfidenceTest: Blue becomes preferred once Green is rejected', () => {
@@ -145,7 +145,7 @@ describe('ConflictGraph (AvalancheGo snowstorm consensus_test.go)', () => {
     expect(g.recordPoll(bag([Red, 1]))).toBe(true);
     expect(prefs(g)).toEqual([]);
     expect(statuses(g, Red, Green, purple)).toEqual(['accepted', 'rejected', 'accepted']);
-    expect(g.takeDecisions()).toEqual({ accepted: [Red, purple], rejected: [Green] });
+    expect(g.takeDecisions()).toEqual({ accepted: [Red, purple], acceptedConflicts: [1, 0], rejected: [Green] });
   });
 
   it('AcceptingSlowDependencyTest: accepted exactly once, after its dependency', () => {
@@ -263,7 +263,7 @@ describe('ConflictGraph (AvalancheGo snowstorm consensus_test.go)', () => {
     const child: DagTx = { id: 20, inputs: [120], deps: [Green.id] };
     g.add(child);
     expect(g.status(child.id)).toBe('rejected');
-    expect(g.takeDecisions()).toEqual({ accepted: [], rejected: [child] });
+    expect(g.takeDecisions()).toEqual({ accepted: [], acceptedConflicts: [], rejected: [child] });
     expect(g.numProcessing()).toBe(0);
   });
 
@@ -275,7 +275,7 @@ describe('ConflictGraph (AvalancheGo snowstorm consensus_test.go)', () => {
     expect([g.isSpent(X), g.isVirtuous(Green)]).toEqual([true, false]);
     g.add(Green);
     expect(g.status(Green.id)).toBe('rejected');
-    expect(g.takeDecisions()).toEqual({ accepted: [], rejected: [Green] });
+    expect(g.takeDecisions()).toEqual({ accepted: [], acceptedConflicts: [], rejected: [Green] });
     // Its other input (Y) was never spent: Blue is virtuous.
     g.add(Blue);
     expect(g.snowballOf(Blue.id)?.rogue).toBe(false);

@@ -25,11 +25,11 @@
  *   vertex is never issued. Rejecting it is the same outcome for the
  *   transaction, and rejects its vertex, which is never accepted either way.)
  *
- * Memory: processing transactions only; accepted ids are remembered in a
- * DecidedIds (bounded), rejected ids in a set (they only come from conflicts).
+ * Memory: processing transactions only; decided ids and spent inputs are
+ * remembered in the node's DagStore (bounded, and kept across a crash).
  * Decisions are buffered in order and taken with takeDecisions().
  */
-import { DecidedIds } from './decided-ids.js';
+import { DagStore } from './store.js';
 import { confidenceAt, isFinalized, newTxSnowball, recordSuccessfulPoll, type TxSnowball } from './tx-snowball.js';
 import type { DagTx, InputId, TxId } from './vertex.js';
 
@@ -38,6 +38,8 @@ export type TxStatus = 'processing' | 'accepted' | 'rejected' | 'unknown';
 /** Transactions decided since the last takeDecisions(), in decision order. */
 export interface TxDecisions {
   readonly accepted: DagTx[];
+  /** For each accepted transaction, how many processing transactions it conflicted with when accepted. */
+  readonly acceptedConflicts: number[];
   readonly rejected: DagTx[];
 }
 
@@ -66,19 +68,25 @@ export class ConflictGraph {
   private readonly preferred = new Set<TxId>();
   private readonly virtuousSet = new Set<TxId>();
   private readonly virtuousVotingSet = new Set<TxId>();
-  /** Accepted and rejected ids. */
-  private readonly decided = new DecidedIds();
-  /** Inputs spent by accepted transactions (ids are (owner, counter) pairs, so this stays small). */
-  private readonly spentInputs = new DecidedIds();
-  private readonly rejectedIds = new Set<TxId>();
+  /** Accepted and rejected ids, and spent inputs ((owner, counter) ids, so this stays small). */
+  private readonly decided: DagStore['decidedTxs'];
+  private readonly rejectedIds: Set<TxId>;
+  private readonly spentInputs: DagStore['spentInputs'];
   /** Dependency -> finalised transactions waiting for it to be accepted. */
   private readonly acceptWaiters = new Map<TxId, TxId[]>();
   /** Dependency -> transactions to reject if it is rejected. */
   private readonly rejectWaiters = new Map<TxId, TxId[]>();
   private pollNumber = 0;
-  private out: TxDecisions = { accepted: [], rejected: [] };
+  private out: TxDecisions = emptyTxDecisions();
 
-  constructor(private readonly params: ConflictGraphParams) {}
+  constructor(
+    private readonly params: ConflictGraphParams,
+    store: DagStore = new DagStore(),
+  ) {
+    this.decided = store.decidedTxs;
+    this.rejectedIds = store.rejectedTxs;
+    this.spentInputs = store.spentInputs;
+  }
 
   numProcessing(): number {
     return this.txs.size;
@@ -162,14 +170,11 @@ export class ConflictGraph {
     return { numSuccessfulPolls: sb.numSuccessfulPolls, confidence: confidenceAt(sb, this.pollNumber), rogue: sb.rogue };
   }
 
-  /** Entries held in memory, by structure: what pruning keeps bounded (tests, memory figures). */
-  retained(): { processing: number; inputs: number; decided: number; spent: number; rejected: number; waiters: number } {
+  /** Processing entries held (the decided part is in the DagStore), for memory figures. */
+  retained(): { processing: number; inputs: number; waiters: number } {
     return {
       processing: this.txs.size,
       inputs: this.spenders.size,
-      decided: this.decided.heldEntries(),
-      spent: this.spentInputs.heldEntries(),
-      rejected: this.rejectedIds.size,
       waiters: this.acceptWaiters.size + this.rejectWaiters.size,
     };
   }
@@ -177,7 +182,7 @@ export class ConflictGraph {
   /** Decisions made since the last call, in order. */
   takeDecisions(): TxDecisions {
     const d = this.out;
-    if (d.accepted.length > 0 || d.rejected.length > 0) this.out = { accepted: [], rejected: [] };
+    if (d.accepted.length > 0 || d.rejected.length > 0) this.out = emptyTxDecisions();
     return d;
   }
 
@@ -190,7 +195,7 @@ export class ConflictGraph {
     const id = tx.id;
     if (this.issued(id)) return;
     if (tx.inputs.length === 0) {
-      this.acceptTx(tx);
+      this.acceptTx(tx, 0);
       return;
     }
     if (tx.inputs.some((input) => this.spentInputs.has(input))) {
@@ -294,16 +299,18 @@ export class ConflictGraph {
     this.virtuousSet.delete(id);
     this.virtuousVotingSet.delete(id);
     this.preferred.delete(id);
+    const conflicts = (node.ins?.size ?? 0) + (node.outs?.size ?? 0);
     if (node.ins !== undefined) this.reject([...node.ins]);
     // Usually the accepted transaction is preferred, but it need not be.
     if (node.outs !== undefined) this.reject([...node.outs]);
-    this.acceptTx(node.tx);
+    this.acceptTx(node.tx, conflicts);
   }
 
-  private acceptTx(tx: DagTx): void {
+  private acceptTx(tx: DagTx, conflicts: number): void {
     const id = tx.id;
     this.decided.add(id);
     this.out.accepted.push(tx);
+    this.out.acceptedConflicts.push(conflicts);
     this.rejectWaiters.delete(id);
     const waiters = this.acceptWaiters.get(id);
     if (waiters === undefined) return;
@@ -385,4 +392,8 @@ function pushTo(m: Map<TxId, TxId[]>, key: TxId, value: TxId): void {
   const list = m.get(key);
   if (list === undefined) m.set(key, [value]);
   else list.push(value);
+}
+
+function emptyTxDecisions(): TxDecisions {
+  return { accepted: [], acceptedConflicts: [], rejected: [] };
 }

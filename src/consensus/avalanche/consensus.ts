@@ -24,6 +24,8 @@ export interface DagDecisions<V extends DagVertex> {
   readonly acceptedVertices: readonly V[];
   readonly rejectedVertices: readonly V[];
   readonly acceptedTxs: readonly DagTx[];
+  /** For each accepted transaction, how many processing transactions it conflicted with (its conflict set is one more). */
+  readonly acceptedTxConflicts: readonly number[];
   readonly rejectedTxs: readonly DagTx[];
 }
 

@@ -36,7 +36,7 @@
  */
 import { ConflictGraph, type TxStatus } from './conflict-graph.js';
 import type { DagConsensus, DagDecisions, PollResponses, VertexStatus } from './consensus.js';
-import { DecidedIds } from './decided-ids.js';
+import { DagStore } from './store.js';
 import { assertValidAvalancheParams, type AvalancheParams } from './params.js';
 import type { DagTx, DagVertex, TxId, VertexId } from './vertex.js';
 import { VoterBits } from './voter-bits.js';
@@ -57,6 +57,7 @@ interface DecisionBuffer<V extends DagVertex> {
   acceptedVertices: V[];
   rejectedVertices: V[];
   acceptedTxs: DagTx[];
+  acceptedTxConflicts: number[];
   rejectedTxs: DagTx[];
 }
 
@@ -64,6 +65,7 @@ const NO_DECISIONS: DagDecisions<never> = Object.freeze({
   acceptedVertices: Object.freeze([]),
   rejectedVertices: Object.freeze([]),
   acceptedTxs: Object.freeze([]),
+  acceptedTxConflicts: Object.freeze([]),
   rejectedTxs: Object.freeze([]),
 });
 
@@ -71,8 +73,8 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
   readonly params: AvalancheParams;
   private readonly cg: ConflictGraph;
   private readonly nodes = new Map<VertexId, VertexNode<V>>();
-  private readonly decided = new DecidedIds();
-  private readonly rejectedIds = new Set<VertexId>();
+  private readonly decided: DagStore['decidedVertices'];
+  private readonly rejectedIds: Set<VertexId>;
   private frontier = new Set<VertexId>();
   private readonly preferredSet = new Set<VertexId>();
   private readonly virtuousSet = new Set<VertexId>();
@@ -82,6 +84,7 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
   private readonly preferenceCache = new Map<VertexId, boolean>();
   private readonly virtuousCache = new Map<VertexId, boolean>();
   private pollNumber = 0;
+  private successful = false;
   private out: DecisionBuffer<V> = emptyDecisions();
   // Reused scratch.
   private readonly bits = new VoterBits();
@@ -92,10 +95,20 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
   private readonly stackIds: VertexId[] = [];
   private readonly stackPhase: number[] = [];
 
-  /** `acceptedFrontier`: the accepted vertices to start from (genesis, or a node's accepted edge). */
-  constructor(params: AvalancheParams, acceptedFrontier: readonly VertexId[]) {
+  /**
+   * `acceptedFrontier`: the accepted vertices to start from (genesis, or a
+   * node's accepted edge after a restart); `store`: what the node remembers
+   * of decided vertices and transactions (kept across restarts).
+   */
+  constructor(
+    params: AvalancheParams,
+    acceptedFrontier: readonly VertexId[],
+    private readonly store: DagStore = new DagStore(),
+  ) {
     this.params = assertValidAvalancheParams(params);
-    this.cg = new ConflictGraph(params);
+    this.cg = new ConflictGraph(params, store);
+    this.decided = store.decidedVertices;
+    this.rejectedIds = store.rejectedVertices;
     for (const id of acceptedFrontier) {
       this.decided.add(id);
       this.frontier.add(id);
@@ -158,6 +171,16 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
     return this.cg.finalized();
   }
 
+  /** Whether the last recordPoll gave some processing transaction at least Alpha votes (poll-success metrics). */
+  lastPollSuccessful(): boolean {
+    return this.successful;
+  }
+
+  /** A processing transaction that its conflict sets prefer (virtuous ones always are). */
+  isTxPreferred(id: TxId): boolean {
+    return this.cg.preferences().has(id);
+  }
+
   /** Read-only snowball counters of a processing transaction (tests, metrics). */
   txSnowball(id: TxId): { numSuccessfulPolls: number; confidence: number; rogue: boolean } | undefined {
     return this.cg.snowballOf(id);
@@ -170,15 +193,11 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
       this.nodes.size +
       this.frontier.size +
       this.acceptedEdge.size +
-      this.decided.heldEntries() +
-      this.rejectedIds.size +
       this.preferenceCache.size +
       t.processing +
       t.inputs +
-      t.decided +
-      t.spent +
-      t.rejected +
-      t.waiters
+      t.waiters +
+      this.store.heldEntries()
     );
   }
 
@@ -207,6 +226,7 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
 
   recordPoll(responses: PollResponses): DagDecisions<V> {
     const poll = ++this.pollNumber;
+    this.successful = false;
     let voters = 0;
     for (const r of responses) if (r.length > 0) voters++;
     if (voters < this.params.alpha) {
@@ -216,6 +236,12 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
     }
     this.markReachable(responses, poll);
     const votes = this.pushVotes(poll);
+    for (const n of votes.values()) {
+      if (n >= this.params.alpha) {
+        this.successful = true;
+        break;
+      }
+    }
     if (this.cg.recordPoll(votes)) this.updateFrontiers();
     return this.take();
   }
@@ -452,7 +478,10 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
   private take(): DagDecisions<V> {
     const d = this.out;
     const txs = this.cg.takeDecisions();
-    if (txs.accepted.length > 0) d.acceptedTxs.push(...txs.accepted);
+    if (txs.accepted.length > 0) {
+      d.acceptedTxs.push(...txs.accepted);
+      d.acceptedTxConflicts.push(...txs.acceptedConflicts);
+    }
     if (txs.rejected.length > 0) d.rejectedTxs.push(...txs.rejected);
     if (d.acceptedVertices.length + d.rejectedVertices.length + d.acceptedTxs.length + d.rejectedTxs.length === 0) {
       return NO_DECISIONS;
@@ -463,5 +492,5 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
 }
 
 function emptyDecisions<V extends DagVertex>(): DecisionBuffer<V> {
-  return { acceptedVertices: [], rejectedVertices: [], acceptedTxs: [], rejectedTxs: [] };
+  return { acceptedVertices: [], rejectedVertices: [], acceptedTxs: [], acceptedTxConflicts: [], rejectedTxs: [] };
 }

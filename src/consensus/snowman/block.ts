@@ -47,6 +47,23 @@ export function txIdOf(submitter: NodeId, counter: number): TxId {
   return checkedCounter(counter) * ID_STRIDE + checkedOwner(submitter);
 }
 
+/**
+ * Owner part of a double spend's id: twins of node n's client transactions
+ * are (TWIN_OWNER_OFFSET + n, k) for the k-th twin, so twin ids never collide
+ * with client ids and stay dense per owner (which keeps decided-id sets small).
+ */
+export const TWIN_OWNER_OFFSET = 65_536;
+/** Largest node count double spends support (owners must stay below the id stride). */
+export const MAX_NODES_WITH_DOUBLE_SPENDS = ID_STRIDE - 1 - TWIN_OWNER_OFFSET;
+
+/** Run-unique id of the k-th twin (k >= 1) of node `node`'s client transactions. */
+export function twinTxIdOf(node: NodeId, k: number): TxId {
+  if (!(node >= 0 && node < MAX_NODES_WITH_DOUBLE_SPENDS)) {
+    throw new RangeError(`twinTxIdOf: node must be in [0, ${MAX_NODES_WITH_DOUBLE_SPENDS}), got ${node}`);
+  }
+  return txIdOf(TWIN_OWNER_OFFSET + node, k);
+}
+
 export function proposerOfBlockId(id: BlockId): NodeId {
   return (id - 1) % ID_STRIDE;
 }

@@ -60,7 +60,9 @@ export function messageModelOf(scenario: Scenario): MessageModel {
 export function sharedNodeConfigOf(scenario: Scenario, seed: number, stake: Uint32Array): SharedNodeConfig {
   const params = consensusParamsOf(scenario);
   const validators = new ValidatorSet([...stake]);
-  const { decision, instance } = scenario.protocol;
+  const section = scenario.protocol;
+  if (section.name !== 'snowman') throw new RangeError(`protocol.name: the Snowman node configuration needs snowman, got ${section.name}`);
+  const { decision, instance } = section;
   return {
     params,
     validators,
@@ -74,7 +76,7 @@ export function sharedNodeConfigOf(scenario: Scenario, seed: number, stake: Uint
       minBlockDelayUs: scenario.blocks.minBlockDelay,
       maxBlockTxs: scenario.blocks.maxTxsPerBlock,
       // Shared-prefix groups exist only in the trie, unless the scenario asks otherwise.
-      prefixVoteCounts: scenario.protocol.prefixVoteCounts ?? instance === 'tree',
+      prefixVoteCounts: section.prefixVoteCounts ?? instance === 'tree',
       // The simulator's CPU queue charges message handling (MessageModel.cpuCost) before delivery.
       chargeHandlingCpu: false,
     },

@@ -1,0 +1,771 @@
+/**
+ * An Avalanche DAG validator (AvalancheGo v1.9 snow/engine/avalanche
+ * transitive.go, issuer.go, voter.go, with an X-chain-like VM whose
+ * transactions spend inputs), written against the sans-I/O Host.
+ *
+ * Flow, as in AvalancheGo:
+ * - clients submit transactions; while fewer than OptimalProcessing vertices
+ *   are processing, pending virtuous transactions are batched, BatchSize to
+ *   a vertex, and each vertex takes up to Parents parents at random from the
+ *   strongly virtuous frontier;
+ * - a vertex is issued once its parents are (missing ones are fetched with
+ *   get/put); on issue it is verified (CPU), added to consensus, and polled:
+ *   its K-sample gets a push-query (the first mixedQueryNumPush distinct
+ *   validators) or a pull-query;
+ * - a query is answered at once with chits: the preferred frontier (the
+ *   votes) and the accepted frontier; then the queried vertex is issued;
+ * - chits become a vote once the vertices they name are issued or given up;
+ *   finished polls are released oldest first, each slot's votes bubbled from
+ *   held-but-unissued vertices to their parents, and recorded; a timed-out
+ *   query votes the responder's last reported accepted frontier;
+ * - after a poll, orphans (virtuous transactions in no preferred vertex) are
+ *   re-issued, and unless consensus can quiesce (no virtuous transaction
+ *   still voted on) ConcurrentRepolls polls are kept in flight. A node whose
+ *   processing vertices hold only rogue transactions (and descendants pinned
+ *   behind them) therefore stops polling; once OptimalProcessing of them are
+ *   stuck it stops issuing too, which is AvalancheGo's behaviour and stalls
+ *   a network that sees many double spends (option repollRogue keeps polling
+ *   while anything is processing, so rogue conflicts resolve);
+ * - every gossip interval a random accepted-frontier vertex goes to one peer.
+ *
+ * Persisted across a crash: the decided-id store, the accepted frontier, a
+ * window of recently accepted vertices it can serve, and its counters.
+ */
+import type { Host, HostedNode, Micros, NodeId, TimerHandle } from '../../host.js';
+import { uniformInt } from '../../engine/sampler.js';
+import { JobScheduler } from '../../engine/jobs.js';
+import { OutstandingRequests } from '../../engine/requests.js';
+import type { DagDecisions } from '../consensus.js';
+import { DagStore } from '../store.js';
+import { Topological } from '../topological.js';
+import { GENESIS_VERTEX_ID, vertexIdOf, type TxId, type VertexId } from '../vertex.js';
+import { txIdOf } from '../../snowman/block.js';
+import { HONEST_DAG, type DagBehaviour, type DagChits, type DagIssue, type DagIssueContext, type DagNodeView } from './behaviour.js';
+import { validateDagNodeConfig, type DagNodeConfig } from './config.js';
+import type { AvaTx, DagClientTx, DagMessage, RequestId, Vertex } from './messages.js';
+import { NO_DAG_OBSERVER, type DagNodeObserver } from './observer.js';
+import { batchTxs } from './batch.js';
+import { bubbleVotes } from './bubble.js';
+import { makeDagNodeView } from './node-view.js';
+import { DagPollSet, type FinishedDagPoll } from './poll.js';
+
+const enum TimerKind {
+  QueryTimeout = 0,
+  GetTimeout = 1,
+  Frontier = 2,
+  Gossip = 3,
+  Loopback = 4,
+}
+const TAG_KINDS = 8;
+const NO_DEPS: readonly TxId[] = Object.freeze([]);
+
+export interface DagNodeHealth {
+  readonly healthy: boolean;
+  readonly numProcessing: number;
+  readonly oldestProcessingAgeUs: Micros;
+}
+
+/** The genesis vertex every node starts from: accepted, no parents, no transactions. */
+export const GENESIS_VERTEX: Vertex = Object.freeze({
+  id: GENESIS_VERTEX_ID,
+  parents: Object.freeze([]) as readonly VertexId[],
+  txs: Object.freeze([]) as readonly AvaTx[],
+  height: 0,
+  issuer: -1,
+  sizeBytes: 0,
+  builtAt: 0,
+});
+
+export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
+  readonly view: DagNodeView;
+  private readonly behaviour: DagBehaviour;
+  private readonly observer: DagNodeObserver;
+
+  // --- persisted across crashes ---
+  private readonly store = new DagStore();
+  private acceptedEdge: readonly VertexId[] = [GENESIS_VERTEX_ID];
+  /** Recently accepted vertices, oldest first (insertion order), at most servableAcceptedDepth. */
+  private readonly servable = new Map<VertexId, Vertex>();
+  private vertexCounter = 0;
+  private requestCounter = 0;
+  private txCounter = 0;
+  private inputCounter = 0;
+  private acceptedCount = 0;
+
+  // --- in memory; lost on crash ---
+  private alive = false;
+  private consensus!: Topological<Vertex>;
+  private polls!: DagPollSet;
+  private readonly jobs = new JobScheduler();
+  /** Vertices held and not decided: processing or waiting for parents. */
+  private readonly known = new Map<VertexId, Vertex>();
+  private readonly pending = new Set<VertexId>();
+  private readonly issuedAt = new Map<VertexId, Micros>();
+  private readonly requests = new OutstandingRequests<VertexId>();
+  private readonly queryTimers = new Map<RequestId, TimerHandle>();
+  /** Accepted frontier each peer last reported in chits (AvalancheGo tracker.Accepted). */
+  private readonly peerAccepted = new Map<NodeId, readonly VertexId[]>();
+  /** Client transactions waiting for a vertex, in arrival order. */
+  private pendingTxs: AvaTx[] = [];
+  private readonly pendingTxIds = new Set<TxId>();
+  /** Processing transactions by id (orphans are re-issued from here). */
+  private readonly processingTxs = new Map<TxId, AvaTx>();
+  /** Transactions clients submitted here, not yet decided here (client-observed latency). */
+  private readonly ownTxs = new Set<TxId>();
+  private readonly loopback: DagMessage[] = [];
+  private loopbackTimer: TimerHandle | undefined;
+  private frontierTimer: TimerHandle | undefined;
+  private gossipTimer: TimerHandle | undefined;
+  /** Distinct validators of the last poll's sample, in sample order (set by startPoll). */
+  private distinctSample: NodeId[] = [];
+
+  private readonly random = (): number => this.host.random();
+
+  constructor(
+    private readonly host: Host<DagMessage>,
+    private readonly cfg: DagNodeConfig,
+  ) {
+    validateDagNodeConfig(cfg);
+    if (host.id < 0 || host.id >= cfg.validators.size) {
+      throw new RangeError(`host.id must be a validator index in [0, ${cfg.validators.size}), got ${host.id}`);
+    }
+    this.behaviour = cfg.behaviour ?? HONEST_DAG;
+    this.observer = cfg.observer ?? NO_DAG_OBSERVER;
+    this.servable.set(GENESIS_VERTEX_ID, GENESIS_VERTEX);
+    this.store.decidedVertices.add(GENESIS_VERTEX_ID);
+    this.view = this.makeView();
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  onStart(): void {
+    this.boot();
+  }
+
+  onRestart(): void {
+    this.boot();
+  }
+
+  onCrash(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    for (const t of this.queryTimers.values()) this.host.cancelTimer(t);
+    for (const r of this.requests.timers()) this.host.cancelTimer(r.timer);
+    for (const t of [this.loopbackTimer, this.frontierTimer, this.gossipTimer]) if (t !== undefined) this.host.cancelTimer(t);
+    this.loopbackTimer = this.frontierTimer = this.gossipTimer = undefined;
+    this.queryTimers.clear();
+    this.requests.clear();
+    this.known.clear();
+    this.pending.clear();
+    this.issuedAt.clear();
+    this.jobs.clear();
+    this.peerAccepted.clear();
+    this.pendingTxs = [];
+    this.pendingTxIds.clear();
+    this.processingTxs.clear();
+    this.ownTxs.clear();
+    this.loopback.length = 0;
+  }
+
+  onMessage(from: NodeId, msg: DagMessage): void {
+    if (!this.alive) return;
+    if (this.cfg.options.chargeHandlingCpu) this.host.chargeCpu(this.cfg.messageModel.cpuCostUs(msg));
+    switch (msg.kind) {
+      case 'push-query':
+        this.sendChits(from, msg.requestId, msg.vertex.id);
+        this.issueFrom(from, msg.vertex);
+        this.attemptToIssueTxs();
+        break;
+      case 'pull-query':
+        this.sendChits(from, msg.requestId, msg.vertexId);
+        this.issueFromById(from, msg.vertexId);
+        this.attemptToIssueTxs();
+        break;
+      case 'chits':
+        this.onChits(from, msg.requestId, msg.preferred, msg.accepted);
+        break;
+      case 'get': {
+        const v = this.getVertex(msg.vertexId);
+        if (v !== undefined && this.behaviour.serveVertex(this.view, from, v)) this.send(from, { kind: 'put', requestId: msg.requestId, vertex: v });
+        break;
+      }
+      case 'put':
+        this.onPut(from, msg.requestId, msg.vertex);
+        break;
+    }
+  }
+
+  onTimer(tag: number): void {
+    if (!this.alive) return;
+    const kind = tag % TAG_KINDS;
+    const arg = (tag - kind) / TAG_KINDS;
+    switch (kind) {
+      case TimerKind.QueryTimeout:
+        this.queryTimers.delete(arg);
+        for (const vdr of this.polls.outstanding(arg)) this.queryFailed(vdr, arg);
+        break;
+      case TimerKind.GetTimeout: {
+        const req = this.requests.get(arg);
+        if (req !== undefined) {
+          this.observer.onDrop?.('get-timeout', this.host.id, this.host.now());
+          this.getFailed(req.from, arg);
+        }
+        break;
+      }
+      case TimerKind.Frontier:
+        this.frontierTimer = this.setTimer(this.cfg.options.frontierPollIntervalUs, TimerKind.Frontier, 0);
+        this.onFrontierTimer();
+        break;
+      case TimerKind.Gossip:
+        this.gossipTimer = this.setTimer(this.cfg.options.gossipIntervalUs, TimerKind.Gossip, 0);
+        this.gossip();
+        break;
+      case TimerKind.Loopback:
+        this.loopbackTimer = undefined;
+        this.drainLoopback();
+        break;
+      default:
+        throw new Error(`AvalancheNode: unknown timer kind ${kind} (tag ${tag})`);
+    }
+  }
+
+  onClient(request: DagClientTx): void {
+    if (!this.alive) return;
+    this.host.chargeCpu(this.cfg.messageModel.txVerifyCostUs(1));
+    const now = this.host.now();
+    if (this.pendingTxIds.has(request.id) || this.consensus.txIssued(request.id)) return;
+    if (this.pendingTxs.length >= this.cfg.options.maxPendingTxs) {
+      this.observer.onDrop?.('mempool-full', this.host.id, now);
+      return;
+    }
+    const tx: AvaTx = { id: request.id, inputs: request.inputs, deps: NO_DEPS, submittedAt: now };
+    this.pendingTxs.push(tx);
+    this.pendingTxIds.add(tx.id);
+    this.ownTxs.add(tx.id);
+    this.observer.onTxSubmitted?.(tx.id, this.host.id, now);
+    this.attemptToIssueTxs();
+  }
+
+  // ------------------------------------------------------------ observation
+
+  isAlive(): boolean {
+    return this.alive;
+  }
+
+  numProcessing(): number {
+    return this.alive ? this.consensus.numProcessing() : 0;
+  }
+
+  numOpenPolls(): number {
+    return this.alive ? this.polls.size : 0;
+  }
+
+  /** Vertices this node has accepted (persisted). */
+  numAccepted(): number {
+    return this.acceptedCount;
+  }
+
+  pendingTxCount(): number {
+    return this.pendingTxs.length;
+  }
+
+  /** Entries the node's consensus state holds (bounded as the DAG grows; see topological.ts). */
+  retainedEntries(): number {
+    return (this.alive ? this.consensus.retainedEntries() : this.store.heldEntries()) + this.servable.size + this.known.size;
+  }
+
+  /** The consensus instance (tests and tools). */
+  consensusState(): Topological<Vertex> {
+    return this.consensus;
+  }
+
+  health(): DagNodeHealth {
+    const now = this.host.now();
+    let oldest = 0;
+    for (const t of this.issuedAt.values()) oldest = Math.max(oldest, now - t);
+    const n = this.numProcessing();
+    const p = this.cfg.params;
+    return { healthy: n <= p.maxOutstandingItems && oldest <= p.maxItemProcessingTimeUs, numProcessing: n, oldestProcessingAgeUs: oldest };
+  }
+
+  // ---------------------------------------------------------------- booting
+
+  private boot(): void {
+    if (this.alive) return;
+    this.alive = true;
+    this.consensus = new Topological<Vertex>(this.cfg.params, this.acceptedEdge, this.store);
+    this.polls = new DagPollSet(this.cfg.params.alpha);
+    this.frontierTimer = this.setTimer(this.cfg.options.frontierPollIntervalUs, TimerKind.Frontier, 0);
+    if (this.cfg.options.gossipIntervalUs > 0) this.gossipTimer = this.setTimer(this.cfg.options.gossipIntervalUs, TimerKind.Gossip, 0);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  private honestChits(): DagChits {
+    return { kind: 'chits', preferred: [...this.consensus.preferences()], accepted: [...this.consensus.acceptedFrontier()] };
+  }
+
+  private sendChits(to: NodeId, requestId: RequestId, queried: VertexId): void {
+    const honest = this.honestChits();
+    const answer = this.behaviour === HONEST_DAG ? honest : this.behaviour.answerQuery({ view: this.view, from: to, queried, honest });
+    if (answer.kind === 'silent') return;
+    this.send(to, { kind: 'chits', requestId, preferred: answer.preferred, accepted: answer.accepted });
+  }
+
+  /** A poll for `vertex` (AvalancheGo issuer: SendMixedQuery to a fresh K-sample). */
+  private sendQuery(vertex: Vertex): void {
+    const requestId = this.startPoll();
+    if (requestId === undefined) return;
+    const push: DagMessage = { kind: 'push-query', requestId, vertex };
+    const pull: DagMessage = { kind: 'pull-query', requestId, vertexId: vertex.id };
+    let pushed = 0;
+    for (const vdr of this.distinctSample) {
+      if (pushed < this.cfg.options.mixedQueryNumPush) {
+        pushed++;
+        this.send(vdr, push);
+      } else {
+        this.send(vdr, pull);
+      }
+    }
+  }
+
+  /** A poll about one preferred vertex to move consensus along (issueRepoll). */
+  private issueRepoll(): void {
+    let target: VertexId | undefined;
+    for (const id of this.consensus.preferences()) {
+      target = id;
+      break;
+    }
+    if (target === undefined) return;
+    const requestId = this.startPoll();
+    if (requestId === undefined) return;
+    const msg: DagMessage = { kind: 'pull-query', requestId, vertexId: target };
+    for (const vdr of this.distinctSample) this.send(vdr, msg);
+  }
+
+  private startPoll(): RequestId | undefined {
+    const slots = this.cfg.validators.sample(this.random, this.cfg.params.k);
+    const requestId = ++this.requestCounter;
+    const now = this.host.now();
+    if (!this.polls.add(requestId, slots, now)) {
+      this.observer.onDrop?.('poll-refused', this.host.id, now);
+      return undefined;
+    }
+    this.queryTimers.set(requestId, this.setTimer(this.cfg.options.queryTimeoutUs, TimerKind.QueryTimeout, requestId));
+    const distinct: NodeId[] = [];
+    for (let i = 0; i < slots.length; i++) {
+      const v = slots[i]!;
+      if (slots.indexOf(v) === i) distinct.push(v);
+    }
+    this.distinctSample = distinct;
+    return requestId;
+  }
+
+  /** AvalancheGo: stop polling when no virtuous transaction is voted on; with repollRogue, only when nothing is processing. */
+  private canQuiesce(): boolean {
+    return this.cfg.options.repollRogue ? this.consensus.numProcessing() === 0 : this.consensus.quiesce();
+  }
+
+  private repoll(): void {
+    for (let i = this.polls.size; i < this.cfg.params.concurrentRepolls; i++) {
+      const before = this.polls.size;
+      this.issueRepoll();
+      if (this.polls.size === before) return; // nothing to poll about, or refused
+    }
+  }
+
+  /** AvalancheGo QueryFailed: the responder's last reported accepted frontier as its vote, else a drop. */
+  private queryFailed(vdr: NodeId, requestId: RequestId): void {
+    const acc = this.peerAccepted.get(vdr);
+    if (acc !== undefined) this.onChits(vdr, requestId, acc, acc);
+    else this.applyResults(this.polls.drop(requestId, vdr));
+  }
+
+  private onChits(from: NodeId, requestId: RequestId, preferred: readonly VertexId[], accepted: readonly VertexId[]): void {
+    this.peerAccepted.set(from, accepted);
+    if (!this.polls.isOutstanding(requestId, from)) return;
+    const deps: VertexId[] = [];
+    for (const id of preferred) {
+      this.issueFromById(from, id);
+      if (this.pending.has(id) || this.requests.has(id)) deps.push(id);
+    }
+    const epoch = this.consensus;
+    this.jobs.schedule(
+      {
+        run: () => {
+          if (!this.alive || this.consensus !== epoch) return;
+          this.applyResults(this.polls.vote(requestId, from, preferred));
+        },
+      },
+      deps,
+    );
+    this.attemptToIssueTxs();
+  }
+
+  private applyResults(results: readonly FinishedDagPoll[]): void {
+    if (results.length === 0) return;
+    for (const r of results) {
+      const t = this.queryTimers.get(r.requestId);
+      if (t !== undefined) {
+        this.host.cancelTimer(t);
+        this.queryTimers.delete(r.requestId);
+      }
+      const c = this.consensus;
+      const decisions = c.recordPoll(bubbleVotes(r.responses, (id) => c.vertexStatus(id), (id) => this.known.get(id)?.parents));
+      this.onDecisions(decisions);
+      const now = this.host.now();
+      this.observer.onPollFinished?.(
+        {
+          successful: this.consensus.lastPollSuccessful(),
+          sampleSize: r.sampleSize,
+          receivedSlots: r.receivedSlots,
+          durationUs: now - r.startedAt,
+        },
+        this.host.id,
+        now,
+      );
+    }
+    this.reissueOrphans();
+    if (!this.canQuiesce()) this.repoll();
+    this.attemptToIssueTxs();
+  }
+
+  private reissueOrphans(): void {
+    const orphans = this.consensus.orphans();
+    if (orphans.size === 0) return;
+    const txs: AvaTx[] = [];
+    for (const id of orphans) {
+      const tx = this.processingTxs.get(id);
+      if (tx !== undefined) txs.push(tx);
+    }
+    if (txs.length === 0) return;
+    this.observer.onOrphansReissued?.(txs.length, this.host.id, this.host.now());
+    this.batch(txs, true, false);
+  }
+
+  private onDecisions(d: DagDecisions<Vertex>): void {
+    const total = d.acceptedVertices.length + d.rejectedVertices.length + d.acceptedTxs.length + d.rejectedTxs.length;
+    if (total === 0) return;
+    const now = this.host.now();
+    const me = this.host.id;
+    d.acceptedTxs.forEach((tx, i) => {
+      const t = tx as AvaTx;
+      this.processingTxs.delete(t.id);
+      this.observer.onTxDecidedAccepted?.(t, d.acceptedTxConflicts[i] ?? 0, me, now);
+      if (this.ownTxs.delete(t.id)) this.observer.onTxAccepted?.(t.id, me, now);
+    });
+    for (const tx of d.rejectedTxs) {
+      const t = tx as AvaTx;
+      this.processingTxs.delete(t.id);
+      this.observer.onTxDecidedRejected?.(t, me, now);
+      if (this.ownTxs.delete(t.id)) this.observer.onTxRejected?.(t.id, me, now);
+    }
+    const depth = this.cfg.options.servableAcceptedDepth;
+    for (const v of d.acceptedVertices) {
+      this.known.delete(v.id);
+      this.issuedAt.delete(v.id);
+      this.servable.set(v.id, v);
+      if (this.servable.size > depth) {
+        for (const old of this.servable.keys()) {
+          if (old !== GENESIS_VERTEX_ID) {
+            this.servable.delete(old);
+            break;
+          }
+        }
+      }
+      this.observer.onVertexAccepted?.(v, ++this.acceptedCount, me, now);
+    }
+    for (const v of d.rejectedVertices) {
+      this.known.delete(v.id);
+      this.issuedAt.delete(v.id);
+      this.observer.onVertexRejected?.(v, me, now);
+    }
+    if (d.acceptedVertices.length > 0) this.acceptedEdge = [...this.consensus.acceptedFrontier()];
+  }
+
+  // ---------------------------------------------------------- vertex issue
+
+  private getVertex(id: VertexId): Vertex | undefined {
+    return this.known.get(id) ?? this.servable.get(id);
+  }
+
+  private issueFromById(from: NodeId, id: VertexId): void {
+    if (this.consensus.vertexIssued(id) || this.pending.has(id)) return;
+    const v = this.known.get(id);
+    if (v === undefined) this.sendRequest(from, id);
+    else this.issueFrom(from, v);
+  }
+
+  /**
+   * Issue `vertex` and whichever of its held ancestors are not issued yet,
+   * parents first; missing ones are requested from `from` (AvalancheGo issueFrom).
+   */
+  private issueFrom(from: NodeId, vertex: Vertex): void {
+    const order: Vertex[] = [];
+    const seen = new Set<VertexId>();
+    const stack: Array<{ v: Vertex; expanded: boolean }> = [{ v: vertex, expanded: false }];
+    while (stack.length > 0) {
+      const { v, expanded } = stack.pop()!;
+      if (expanded) {
+        order.push(v); // post-order: after all its parents
+        continue;
+      }
+      if (seen.has(v.id) || this.consensus.vertexIssued(v.id) || this.pending.has(v.id)) continue;
+      seen.add(v.id);
+      stack.push({ v, expanded: true });
+      for (const p of v.parents) {
+        if (seen.has(p) || this.consensus.vertexIssued(p) || this.pending.has(p)) continue;
+        const pv = this.known.get(p);
+        if (pv === undefined) this.sendRequest(from, p);
+        else stack.push({ v: pv, expanded: false });
+      }
+    }
+    for (const v of order) if (!this.issue(v)) return;
+  }
+
+  /** Mark pending and deliver once every parent is issued. False if refused (limit). */
+  private issue(v: Vertex): boolean {
+    if (this.pending.size + this.requests.size >= this.cfg.params.maxOutstandingItems) {
+      this.observer.onDrop?.('pending-full', this.host.id, this.host.now());
+      this.jobs.abandon(v.id);
+      return false;
+    }
+    this.pending.add(v.id);
+    this.known.set(v.id, v);
+    this.deleteRequestFor(v.id);
+    const deps: VertexId[] = [];
+    for (const p of v.parents) {
+      if (this.consensus.vertexIssued(p)) continue;
+      // A parent nobody is fetching or issuing will never arrive: give up now.
+      if (!this.pending.has(p) && !this.requests.has(p)) {
+        this.abandonPending(v);
+        return true;
+      }
+      deps.push(p);
+    }
+    const epoch = this.consensus;
+    this.jobs.schedule(
+      {
+        run: (abandoned) => {
+          if (!this.alive || this.consensus !== epoch) return;
+          if (abandoned) this.abandonPending(v);
+          else this.deliver(v);
+        },
+      },
+      deps,
+    );
+    return true;
+  }
+
+  private abandonPending(v: Vertex): void {
+    this.pending.delete(v.id);
+    if (!this.consensus.vertexIssued(v.id)) this.known.delete(v.id);
+    this.jobs.abandon(v.id);
+  }
+
+  private deliver(v: Vertex): void {
+    this.pending.delete(v.id);
+    if (this.consensus.vertexIssued(v.id)) {
+      this.jobs.fulfill(v.id);
+      return;
+    }
+    this.host.chargeCpu(this.cfg.messageModel.vertexVerifyCostUs(v.txs.length));
+    const decisions = this.consensus.add(v);
+    const now = this.host.now();
+    for (const tx of v.txs) if (this.consensus.txStatus(tx.id) === 'processing') this.processingTxs.set(tx.id, tx);
+    this.observer.onVertexIssued?.(v, this.host.id, now);
+    if (this.consensus.vertexStatus(v.id) === 'processing') this.issuedAt.set(v.id, now);
+    this.onDecisions(decisions);
+    if (this.consensus.vertexStatus(v.id) === 'processing') this.sendQuery(v);
+    this.jobs.fulfill(v.id);
+    this.repoll();
+  }
+
+  private sendRequest(from: NodeId, id: VertexId): void {
+    if (this.requests.has(id) || from === this.host.id) return;
+    if (this.pending.size + this.requests.size >= this.cfg.params.maxOutstandingItems) {
+      this.observer.onDrop?.('pending-full', this.host.id, this.host.now());
+      return;
+    }
+    const requestId = ++this.requestCounter;
+    this.requests.add(requestId, { from, id, timer: this.setTimer(this.cfg.options.getTimeoutUs, TimerKind.GetTimeout, requestId) });
+    this.send(from, { kind: 'get', requestId, vertexId: id });
+  }
+
+  private deleteRequestFor(id: VertexId): void {
+    const req = this.requests.removeId(id);
+    if (req !== undefined) this.host.cancelTimer(req.timer);
+  }
+
+  private onPut(from: NodeId, requestId: RequestId, vertex: Vertex): void {
+    const req = this.requests.get(requestId);
+    if (req !== undefined && req.from === from && req.id !== vertex.id) {
+      this.getFailed(from, requestId);
+      return;
+    }
+    this.issueFrom(from, vertex);
+    this.attemptToIssueTxs();
+  }
+
+  private getFailed(from: NodeId, requestId: RequestId): void {
+    const req = this.requests.get(requestId);
+    if (req === undefined || req.from !== from) return;
+    this.requests.remove(requestId);
+    this.host.cancelTimer(req.timer);
+    this.jobs.abandon(req.id);
+  }
+
+  // ------------------------------------------------------- vertex building
+
+  private attemptToIssueTxs(): void {
+    if (this.pendingTxs.length === 0) return;
+    this.pendingTxs = this.batch(this.pendingTxs, false, true);
+  }
+
+  /**
+   * batch.ts with this node's state. A client transaction dropped because it
+   * conflicts with a processing or accepted one is refused: for its client,
+   * it is rejected.
+   */
+  private batch(txs: AvaTx[], force: boolean, limit: boolean): AvaTx[] {
+    const p = this.cfg.params;
+    const c = this.consensus;
+    return batchTxs(txs, force, limit, {
+      batchSize: p.batchSize,
+      optimalProcessing: p.optimalProcessing,
+      numProcessing: () => c.numProcessing(),
+      isVirtuous: (tx) => c.isVirtuous(tx),
+      txIssued: (id) => c.txIssued(id),
+      orphans: c.orphans(),
+      issueBatch: (batch) => this.issueBatch(batch),
+      taken: (tx) => this.pendingTxIds.delete(tx.id),
+      dropped: (tx, issued) => {
+        this.pendingTxIds.delete(tx.id);
+        if (!issued && this.ownTxs.delete(tx.id)) this.observer.onTxRejected?.(tx.id, this.host.id, this.host.now());
+      },
+    });
+  }
+
+  private issueBatch(txs: readonly AvaTx[]): void {
+    if (txs.length === 0) return;
+    this.applyIssue(this.behaviour.issue(this.issueContext(txs)));
+  }
+
+  private issueContext(txs: readonly AvaTx[]): DagIssueContext {
+    return {
+      view: this.view,
+      parents: this.pickParents(),
+      txs,
+      buildVertex: (parents, t) => this.mintVertex(parents, t),
+      newInput: () => txIdOf(this.host.id, ++this.inputCounter),
+      newTx: (inputs) => ({ id: txIdOf(this.host.id, ++this.txCounter), inputs: [...inputs], deps: NO_DEPS, submittedAt: this.host.now() }),
+    };
+  }
+
+  private applyIssue(issue: DagIssue): void {
+    switch (issue.kind) {
+      case 'none':
+        return;
+      case 'honest':
+        this.issueOwnVertex(issue.vertex);
+        return;
+      case 'custom':
+        for (const { vertex, to } of issue.pushes) {
+          for (const peer of to) this.send(peer, { kind: 'push-query', requestId: ++this.requestCounter, vertex });
+        }
+        for (const v of issue.issueLocally) this.issueOwnVertex(v);
+    }
+  }
+
+  /** Up to Parents parents, uniformly from the strongly virtuous frontier (AvalancheGo issueBatch). */
+  private pickParents(): VertexId[] {
+    let frontier = [...this.consensus.virtuous()].toSorted((a, b) => a - b);
+    if (frontier.length === 0) frontier = [...this.acceptedEdge];
+    const n = Math.min(this.cfg.params.parents, frontier.length);
+    for (let i = 0; i < n; i++) {
+      const j = i + uniformInt(this.random, frontier.length - i);
+      const t = frontier[i]!;
+      frontier[i] = frontier[j]!;
+      frontier[j] = t;
+    }
+    return frontier.slice(0, n);
+  }
+
+  private mintVertex(parents: readonly VertexId[], txs: readonly AvaTx[]): Vertex {
+    if (this.vertexCounter >= 2 ** 32 - 1) throw new RangeError(`node ${this.host.id}: vertex counter exhausted`);
+    let height = 0;
+    for (const p of parents) height = Math.max(height, this.getVertex(p)?.height ?? 0);
+    const model = this.cfg.messageModel;
+    const vertex: Vertex = {
+      id: vertexIdOf(this.host.id, ++this.vertexCounter),
+      parents: [...parents],
+      txs: [...txs],
+      height: height + 1,
+      issuer: this.host.id,
+      sizeBytes: model.vertexSizeBytes(parents.length, txs.length),
+      builtAt: this.host.now(),
+    };
+    this.host.chargeCpu(model.buildCostUs(txs.length));
+    return vertex;
+  }
+
+  private issueOwnVertex(v: Vertex): void {
+    this.observer.onVertexBuilt?.(v, this.host.id, this.host.now());
+    this.issueFrom(this.host.id, v);
+  }
+
+  // ------------------------------------------------------------- timers
+
+  private onFrontierTimer(): void {
+    if (this.behaviour !== HONEST_DAG) this.applyIssue(this.behaviour.tick(this.issueContext([])));
+    if (this.consensus.numProcessing() > 0 && !this.canQuiesce()) this.repoll();
+    this.attemptToIssueTxs();
+  }
+
+  /** AvalancheGo Gossip: one random accepted-frontier vertex to one random peer. */
+  private gossip(): void {
+    const edge = this.acceptedEdge;
+    if (edge.length === 0) return;
+    const v = this.servable.get(edge[uniformInt(this.random, edge.length)]!);
+    if (v === undefined || v.id === GENESIS_VERTEX_ID) return;
+    const peer = this.cfg.validators.uniformPeers(this.random, 1, this.host.id)[0];
+    if (peer === undefined || !this.behaviour.serveVertex(this.view, peer, v)) return;
+    this.send(peer, { kind: 'put', requestId: 0, vertex: v });
+  }
+
+  // ------------------------------------------------------------- plumbing
+
+  private setTimer(delay: Micros, kind: TimerKind, arg: number): TimerHandle {
+    return this.host.setTimer(delay, arg * TAG_KINDS + kind);
+  }
+
+  /** Messages to self go through a zero-delay timer (AvalancheGo's asynchronous loopback). */
+  private send(to: NodeId, msg: DagMessage): void {
+    if (to !== this.host.id) {
+      this.host.send(to, msg);
+      return;
+    }
+    this.loopback.push(msg);
+    if (this.loopbackTimer === undefined) this.loopbackTimer = this.setTimer(0, TimerKind.Loopback, 0);
+  }
+
+  private drainLoopback(): void {
+    const batch = this.loopback.splice(0, this.loopback.length);
+    for (const m of batch) {
+      if (!this.alive) return;
+      this.onMessage(this.host.id, m);
+    }
+  }
+
+  private makeView(): DagNodeView {
+    return makeDagNodeView({
+      id: this.host.id,
+      validators: this.cfg.validators,
+      now: () => this.host.now(),
+      consensus: () => this.consensus,
+      held: () => this.known.values(),
+      vertex: (id) => this.getVertex(id),
+      numProcessing: () => this.numProcessing(),
+    });
+  }
+}
