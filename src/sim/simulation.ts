@@ -29,7 +29,8 @@
  */
 import type { Host, HostedNode } from '../consensus/host.js';
 import { CpuModel } from './cpu.js';
-import { EventQueue, RUN_SOURCE_ID, MAX_NODES, packTie } from './event-queue.js';
+import { EventQueue } from './event-queue.js';
+import { MAX_NODES, RUN_SOURCE_ID, packTie, tieDst, tieKind, tieSrc } from './event-order.js';
 import { faultNode, validateFault } from './faults.js';
 import { TraceHasher, type TraceLanes } from './hash.js';
 import { DROP_PARTITION, networkForRun, type Network } from './network.js';
@@ -251,19 +252,14 @@ export class Simulation<M, C> {
    * the key its sender gave it). It must not be in this engine's past.
    */
   deliverRemote(time: Micros, tie: number, seq: number, sizeBytes: number, msg: M): void {
-    const dst = (tie >>> 14) & 0x3fff;
-    if (tie >>> 28 !== K_ARRIVE || dst >= this.nodeCount || !this.isLocal(dst)) {
+    const dst = tieDst(tie);
+    if (tieKind(tie) !== K_ARRIVE || dst >= this.nodeCount || !this.isLocal(dst)) {
       throw new RangeError(`deliverRemote: tie ${tie} is not an arrival at a node of shard ${this.self}`);
     }
     if (time <= this.now && this.started) {
       throw new RangeError(`deliverRemote: arrival at ${time} µs is not after this shard's time ${this.now} µs (lookahead violated)`);
     }
-    const pool = this.pool;
-    const slot = pool.alloc();
-    pool.obj[slot] = msg;
-    pool.from[slot] = tie & 0x3fff;
-    pool.sizeBytes[slot] = sizeBytes;
-    this.pushTie(time, tie, seq, slot);
+    this.pushTie(time, tie, seq, this.messageSlot(msg, tieSrc(tie), sizeBytes));
   }
 
   /** The trace-hash lanes (a sharded run folds the lanes of all shards). */
@@ -473,21 +469,22 @@ export class Simulation<M, C> {
       }
       return;
     }
-    const pool = this.pool;
-    const slot = pool.alloc();
-    pool.obj[slot] = msg;
-    pool.from[slot] = n;
-    pool.sizeBytes[slot] = size;
-    if (!this.push(at, K_ARRIVE, to, n, this.nextSeq(n), slot)) return;
+    if (!this.push(at, K_ARRIVE, to, n, this.nextSeq(n), this.messageSlot(msg, n, size))) return;
     const dup = this.net.duplicate(n, to, rng);
     if (dup >= 0) {
       this.counters.duplicated++;
-      const s2 = pool.alloc();
-      pool.obj[s2] = msg;
-      pool.from[s2] = n;
-      pool.sizeBytes[s2] = size;
-      this.push(dup, K_ARRIVE, to, n, this.nextSeq(n), s2);
+      this.push(dup, K_ARRIVE, to, n, this.nextSeq(n), this.messageSlot(msg, n, size));
     }
+  }
+
+  /** A pooled slot carrying one message in flight (local sends, duplicates and arrivals from other shards alike). */
+  private messageSlot(msg: M, from: number, sizeBytes: number): number {
+    const pool = this.pool;
+    const slot = pool.alloc();
+    pool.obj[slot] = msg;
+    pool.from[slot] = from;
+    pool.sizeBytes[slot] = sizeBytes;
+    return slot;
   }
 
   private setTimer(n: number, delay: Micros, tag: number): number {
@@ -546,7 +543,11 @@ export class Simulation<M, C> {
     this.push(this.cpu.startedEnd, K_PROCESS, n, n, this.nextSeq(n), slot);
   }
 
-  /** Pops and handles one event. */
+  /**
+   * Pops and handles one event: one handler per kind, each returning the
+   * event's code for the trace hash, tag · 8 + outcome (the tag is a
+   * message's type tag or a timer's tag, else 0; outcomes are O_*).
+   */
   private step(): void {
     const queue = this.queue;
     const slot = queue.pop();
@@ -556,144 +557,168 @@ export class Simulation<M, C> {
     this.now = t;
     this.lastEventUs = t;
     this.handlerCharge = 0;
-    const kind = tie >>> 28;
-    const dst = (tie >>> 14) & 0x3fff;
-    const src = tie & 0x3fff;
+    const dst = tieDst(tie);
     const counted = dst !== RUN_SOURCE_ID || this.ownsRunLane;
     if (counted) this.events++;
-    const pool = this.pool;
-    let outcome = O_OK;
-    let tag = 0;
-    let detail: unknown;
-    // For the trace: who sent it (a CPU completion is keyed by its own node, but names the message's sender).
-    let traceFrom = src === RUN_SOURCE_ID ? -1 : src;
-    const tracing = this.trace !== undefined && (this.trace.wants === undefined || this.trace.wants(dst === RUN_SOURCE_ID ? -1 : dst, t));
-
-    switch (kind) {
-      case K_ARRIVE: {
-        const msg = pool.obj[slot] as M;
-        tag = this.model.typeTag(msg);
-        if (tracing) detail = this.model.describe(msg);
-        if (this.crashed[dst] === 1) {
-          this.counters.droppedCrashed++;
-          pool.release(slot);
-          outcome = O_DROPPED;
-          break;
-        }
-        const size = pool.sizeBytes[slot]!;
-        const ready = this.net.downlink(dst, size, t);
-        this.stats.messagesReceived[dst]!++;
-        this.stats.bytesReceived[dst]! += size;
-        const cost = this.model.cpuCost(msg);
-        if (!(cost >= 0 && Number.isSafeInteger(cost))) {
-          throw new RangeError(`MessageModel.cpuCost: must be an integer number of µs >= 0, got ${cost}`);
-        }
-        if (this.cpu.length[dst]! >= this.queueCapacity) {
-          this.hitLimit('node-queue-capacity', `node ${dst}: CPU queue would exceed limits.nodeQueueCapacity = ${this.queueCapacity} at ${t} µs`);
-          pool.release(slot);
-          break;
-        }
-        this.cpu.enqueue(dst, slot, ready, cost);
-        this.startService(dst);
+    const trace = this.trace;
+    // What the trace shows of the payload is read before the handler releases the slot.
+    const traced = trace !== undefined && (trace.wants === undefined || trace.wants(dst === RUN_SOURCE_ID ? -1 : dst, t)) ? this.tracePayload(slot, tie) : undefined;
+    let code: number;
+    switch (tieKind(tie)) {
+      case K_ARRIVE:
+        code = this.onArrive(slot, dst, t);
         break;
-      }
-      case K_PROCESS: {
-        if (pool.epoch[slot] !== this.epoch[dst]) {
-          pool.release(slot);
-          outcome = O_STALE;
-          break;
-        }
-        const defer = this.cpu.takeDefer(dst);
-        const msg = pool.obj[slot] as M;
-        tag = this.model.typeTag(msg);
-        if (tracing) {
-          detail = this.model.describe(msg);
-          traceFrom = pool.from[slot]!;
-        }
-        if (defer > 0) {
-          outcome = O_DEFERRED;
-          this.push(t + defer, K_PROCESS, dst, dst, this.nextSeq(dst), slot);
-          break;
-        }
-        const from = pool.from[slot]!;
-        pool.release(slot);
-        this.cpu.complete(dst);
-        this.nodes[dst]!.onMessage(from, msg);
-        if (this.crashed[dst] === 0) this.startService(dst);
+      case K_PROCESS:
+        code = this.onProcess(slot, dst, t);
         break;
-      }
-      case K_TIMER: {
-        tag = pool.tag[slot]!;
-        if ((pool.flags[slot]! & FLAG_CANCELLED) !== 0) {
-          pool.release(slot);
-          outcome = O_CANCELLED;
-          break;
-        }
-        if (pool.epoch[slot] !== this.epoch[dst]) {
-          pool.release(slot);
-          outcome = O_STALE;
-          break;
-        }
-        const pausedUntil = this.cpu.pausedUntil[dst]!;
-        if (pausedUntil > t) {
-          outcome = O_DEFERRED;
-          this.push(pausedUntil, K_TIMER, dst, dst, this.nextSeq(dst), slot);
-          break;
-        }
-        pool.release(slot);
-        this.stats.timersFired[dst]!++;
-        this.nodes[dst]!.onTimer(tag);
+      case K_TIMER:
+        code = this.onTimer(slot, dst, t);
         break;
-      }
-      case K_CLIENT: {
-        const source = pool.from[slot]!;
-        if (this.crashed[dst] === 1) {
-          this.stats.clientDropped[dst]!++;
-          pool.release(slot);
-          outcome = O_DROPPED;
-          this.pull(source);
-          break;
-        }
-        const pausedUntil = this.cpu.pausedUntil[dst]!;
-        if (pausedUntil > t) {
-          outcome = O_DEFERRED;
-          const s = this.clientSeq[dst]!;
-          this.clientSeq[dst] = s + 1;
-          this.push(pausedUntil, K_CLIENT, dst, RUN_SOURCE_ID, s, slot);
-          break;
-        }
-        const request = pool.obj[slot] as C;
-        pool.release(slot);
-        this.stats.clientRequests[dst]!++;
-        this.nodes[dst]!.onClient(request);
-        this.pull(source);
+      case K_CLIENT:
+        code = this.onClient(slot, dst, t);
         break;
-      }
-      case K_FAULT: {
-        const fault = pool.obj[slot] as Fault;
-        pool.release(slot);
-        if (tracing) detail = fault;
-        outcome = this.applyFault(fault);
+      case K_FAULT:
+        code = this.onFault(slot);
         break;
-      }
       default:
-        throw new Error(`engine: unknown event kind ${kind}`);
+        throw new Error(`engine: unknown event kind ${tieKind(tie)}`);
     }
+    if (counted) this.hasher.mix(dst === RUN_SOURCE_ID ? this.nodeCount : dst, t, tie, seq, code);
+    if (traced !== undefined) this.traceStep(trace!, traced, t, tie, seq, code);
+  }
 
-    if (counted) this.hasher.mix(dst === RUN_SOURCE_ID ? this.nodeCount : dst, t, tie, seq, tag * 8 + outcome);
-    if (tracing) {
-      const rec = {
-        timeUs: t,
-        kind: KIND_NAMES[kind]!,
-        node: dst === RUN_SOURCE_ID ? -1 : dst,
-        from: traceFrom,
-        seq,
-        outcome: OUTCOME_NAMES[outcome]!,
-        tag,
-        detail,
-      };
-      this.trace!.record(rec);
+  /** A message reaches its receiver: downlink, then the CPU queue (or dropped at a crashed node). */
+  private onArrive(slot: number, dst: number, t: Micros): number {
+    const pool = this.pool;
+    const msg = pool.obj[slot] as M;
+    const tag8 = this.model.typeTag(msg) * 8;
+    if (this.crashed[dst] === 1) {
+      this.counters.droppedCrashed++;
+      pool.release(slot);
+      return tag8 + O_DROPPED;
     }
+    const size = pool.sizeBytes[slot]!;
+    const ready = this.net.downlink(dst, size, t);
+    this.stats.messagesReceived[dst]!++;
+    this.stats.bytesReceived[dst]! += size;
+    const cost = this.model.cpuCost(msg);
+    if (!(cost >= 0 && Number.isSafeInteger(cost))) {
+      throw new RangeError(`MessageModel.cpuCost: must be an integer number of µs >= 0, got ${cost}`);
+    }
+    if (this.cpu.length[dst]! >= this.queueCapacity) {
+      this.hitLimit('node-queue-capacity', `node ${dst}: CPU queue would exceed limits.nodeQueueCapacity = ${this.queueCapacity} at ${t} µs`);
+      pool.release(slot);
+      return tag8 + O_OK;
+    }
+    this.cpu.enqueue(dst, slot, ready, cost);
+    this.startService(dst);
+    return tag8 + O_OK;
+  }
+
+  /** The CPU finished taking a message in: the node handles it (unless it crashed since, or a pause defers it). */
+  private onProcess(slot: number, dst: number, t: Micros): number {
+    const pool = this.pool;
+    if (pool.epoch[slot] !== this.epoch[dst]) {
+      pool.release(slot);
+      return O_STALE;
+    }
+    const defer = this.cpu.takeDefer(dst);
+    const msg = pool.obj[slot] as M;
+    const tag8 = this.model.typeTag(msg) * 8;
+    if (defer > 0) {
+      this.push(t + defer, K_PROCESS, dst, dst, this.nextSeq(dst), slot);
+      return tag8 + O_DEFERRED;
+    }
+    const from = pool.from[slot]!;
+    pool.release(slot);
+    this.cpu.complete(dst);
+    this.nodes[dst]!.onMessage(from, msg);
+    if (this.crashed[dst] === 0) this.startService(dst);
+    return tag8 + O_OK;
+  }
+
+  private onTimer(slot: number, dst: number, t: Micros): number {
+    const pool = this.pool;
+    const tag = pool.tag[slot]!;
+    if ((pool.flags[slot]! & FLAG_CANCELLED) !== 0) {
+      pool.release(slot);
+      return tag * 8 + O_CANCELLED;
+    }
+    if (pool.epoch[slot] !== this.epoch[dst]) {
+      pool.release(slot);
+      return tag * 8 + O_STALE;
+    }
+    const pausedUntil = this.cpu.pausedUntil[dst]!;
+    if (pausedUntil > t) {
+      this.push(pausedUntil, K_TIMER, dst, dst, this.nextSeq(dst), slot);
+      return tag * 8 + O_DEFERRED;
+    }
+    pool.release(slot);
+    this.stats.timersFired[dst]!++;
+    this.nodes[dst]!.onTimer(tag);
+    return tag * 8 + O_OK;
+  }
+
+  private onClient(slot: number, dst: number, t: Micros): number {
+    const pool = this.pool;
+    const source = pool.from[slot]!;
+    if (this.crashed[dst] === 1) {
+      this.stats.clientDropped[dst]!++;
+      pool.release(slot);
+      this.pull(source);
+      return O_DROPPED;
+    }
+    const pausedUntil = this.cpu.pausedUntil[dst]!;
+    if (pausedUntil > t) {
+      const s = this.clientSeq[dst]!;
+      this.clientSeq[dst] = s + 1;
+      this.push(pausedUntil, K_CLIENT, dst, RUN_SOURCE_ID, s, slot);
+      return O_DEFERRED;
+    }
+    const request = pool.obj[slot] as C;
+    pool.release(slot);
+    this.stats.clientRequests[dst]!++;
+    this.nodes[dst]!.onClient(request);
+    this.pull(source);
+    return O_OK;
+  }
+
+  private onFault(slot: number): number {
+    const fault = this.pool.obj[slot] as Fault;
+    this.pool.release(slot);
+    return this.applyFault(fault);
+  }
+
+  /**
+   * Tracing only: the sender and detail of the event about to be handled
+   * (a message's description and sender; a fault; nothing for a stale
+   * completion, a timer or a client request).
+   */
+  private tracePayload(slot: number, tie: number): { from: number; detail: unknown } {
+    const kind = tieKind(tie);
+    const src = tieSrc(tie);
+    const pool = this.pool;
+    if (kind === K_FAULT) return { from: -1, detail: pool.obj[slot] };
+    if (kind === K_ARRIVE) return { from: src, detail: this.model.describe(pool.obj[slot] as M) };
+    // A CPU completion is keyed by its own node but names the message's sender.
+    if (kind === K_PROCESS && pool.epoch[slot] === this.epoch[tieDst(tie)]) return { from: pool.from[slot]!, detail: this.model.describe(pool.obj[slot] as M) };
+    return { from: src === RUN_SOURCE_ID ? -1 : src, detail: undefined };
+  }
+
+  /** One trace record for the event just handled. */
+  private traceStep(trace: TraceSink, traced: { from: number; detail: unknown }, t: Micros, tie: number, seq: number, code: number): void {
+    const outcome = code % 8;
+    const dst = tieDst(tie);
+    trace.record({
+      timeUs: t,
+      kind: KIND_NAMES[tieKind(tie)]!,
+      node: dst === RUN_SOURCE_ID ? -1 : dst,
+      from: traced.from,
+      seq,
+      outcome: OUTCOME_NAMES[outcome]!,
+      tag: (code - outcome) / 8,
+      detail: traced.detail,
+    });
   }
 
   private applyFault(f: Fault): number {

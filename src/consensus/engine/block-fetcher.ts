@@ -1,0 +1,89 @@
+/**
+ * Fetching missing blocks (AvalancheGo engine.go sendRequest / Put /
+ * GetFailed): a get goes to the peer that mentioned the block; each block is
+ * requested at most once at a time, so request ids and block ids pair one to
+ * one (a BiMap, as AvalancheGo's blkReqs), and the request tracker holds the
+ * peer asked and the timeout.
+ */
+import type { NodeId } from '../host.js';
+import type { Block, BlockId } from '../snowman/block.js';
+import { BiMap } from './bimap.js';
+import type { RequestId } from './messages.js';
+import type { NodeContext } from './node-context.js';
+import { RequestTracker } from './request-tracker.js';
+import { TimerKind } from './timer-tags.js';
+
+export class BlockFetcher {
+  private readonly blocks = new BiMap<RequestId, BlockId>();
+  private readonly requests: RequestTracker<unknown>;
+
+  constructor(private readonly ctx: NodeContext) {
+    this.requests = new RequestTracker(ctx.host, TimerKind.GetTimeout, ctx.cfg.options.getTimeoutUs);
+  }
+
+  /** Gets in flight. */
+  get size(): number {
+    return this.blocks.size;
+  }
+
+  isRequested(id: BlockId): boolean {
+    return this.blocks.hasValue(id);
+  }
+
+  /** Ask `from` for block `id`, unless it is already asked for, `from` is this node, or too much is outstanding. */
+  request(from: NodeId, id: BlockId): void {
+    const ctx = this.ctx;
+    if (this.blocks.hasValue(id)) return;
+    if (from === ctx.id) return; // nobody to ask
+    if (ctx.issuer.outstandingItems() >= ctx.cfg.params.maxOutstandingItems) {
+      ctx.observer.onDrop?.('pending-full', ctx.id, ctx.host.now());
+      return;
+    }
+    const requestId = ++ctx.requestCounter;
+    this.requests.register(requestId, from);
+    this.blocks.set(requestId, id);
+    ctx.sender.send(from, { kind: 'get', requestId, blockId: id });
+  }
+
+  /** The block is here (or issued some other way): its request, if any, is done. */
+  forget(id: BlockId): void {
+    const requestId = this.blocks.deleteValue(id);
+    if (requestId !== undefined) this.requests.settle(requestId);
+  }
+
+  /** A put: false when it answers one of this node's gets from that peer with another block (which then failed). */
+  acceptPut(from: NodeId, requestId: RequestId, block: Block): boolean {
+    const asked = this.blocks.valueOf(requestId);
+    if (asked !== undefined && this.requests.peerOf(requestId) === from && asked !== block.id) {
+      this.failed(from, requestId);
+      return false;
+    }
+    return true;
+  }
+
+  /** The get timed out. */
+  onTimeout(requestId: RequestId): void {
+    const peer = this.requests.peerOf(requestId);
+    if (peer === undefined) return;
+    this.ctx.observer.onDrop?.('get-timeout', this.ctx.id, this.ctx.host.now());
+    this.requests.expire(requestId);
+    this.giveUp(requestId);
+  }
+
+  /** AvalancheGo GetFailed: the peer could not serve the block; jobs waiting for it are abandoned. */
+  private failed(from: NodeId, requestId: RequestId): void {
+    if (this.requests.peerOf(requestId) !== from) return;
+    this.requests.settle(requestId);
+    this.giveUp(requestId);
+  }
+
+  private giveUp(requestId: RequestId): void {
+    const id = this.blocks.deleteKey(requestId);
+    if (id !== undefined) this.ctx.jobs.abandon(id);
+  }
+
+  clear(): void {
+    this.requests.clear();
+    this.blocks.clear();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What the parts of a Snowman node share: the host, the configuration, the
+ * state that lives and dies with the process (consensus, polls, jobs,
+ * mempool), the persisted accepted chain, and the parts themselves, which
+ * call each other through it (block fetching, issuing, polling and voting,
+ * transaction gossip, block building, sending).
+ */
+import type { Host, NodeId } from '../host.js';
+import type { SnowmanConsensus } from '../snowman/consensus.js';
+import { AcceptedChain } from './accepted-chain.js';
+import type { Behaviour, NodeView } from './behaviour.js';
+import type { BlockBuilder } from './block-builder.js';
+import type { BlockFetcher } from './block-fetcher.js';
+import type { BlockIssuer } from './block-issuer.js';
+import type { SnowmanNodeConfig } from './config.js';
+import { JobScheduler } from './jobs.js';
+import { Mempool } from './mempool.js';
+import type { Message } from './messages.js';
+import type { NodeObserver } from './observer.js';
+import type { PollSet } from './poll-set.js';
+import type { Sender } from './sender.js';
+import type { TxGossip } from './tx-gossip.js';
+import type { Voter } from './voter.js';
+
+export class NodeContext {
+  readonly id: NodeId;
+  // --- persisted across crashes ---
+  readonly chain: AcceptedChain;
+  /** Request and block ids come from counters persisted with the chain, so they stay unique after a restart. */
+  requestCounter = 0;
+  blockCounter = 0;
+
+  // --- in memory; lost on crash ---
+  alive = false;
+  /**
+   * Boots so far. Deferred work (a job waiting for blocks) remembers the
+   * incarnation it was scheduled in and is dropped if the node has crashed
+   * and booted again since.
+   */
+  incarnation = 0;
+  consensus!: SnowmanConsensus;
+  polls!: PollSet;
+  readonly jobs = new JobScheduler();
+  readonly mempool: Mempool;
+
+  // --- the parts, set by SnowmanNode once all exist ---
+  sender!: Sender;
+  fetcher!: BlockFetcher;
+  issuer!: BlockIssuer;
+  voter!: Voter;
+  gossip!: TxGossip;
+  builder!: BlockBuilder;
+  view!: NodeView;
+
+  /** This node's uniform stream, as one reusable function (sampling calls it per draw). */
+  readonly random = (): number => this.host.random();
+
+  constructor(
+    readonly host: Host<Message>,
+    readonly cfg: SnowmanNodeConfig,
+    readonly behaviour: Behaviour,
+    readonly observer: NodeObserver,
+  ) {
+    this.id = host.id;
+    this.chain = new AcceptedChain(cfg.genesis, cfg.options.servableAcceptedDepth);
+    this.mempool = new Mempool(cfg.options.mempool);
+  }
+}
