@@ -78,7 +78,7 @@ export interface Behaviour {
   readonly name: string;
   answerQuery(ctx: QueryContext): QueryAnswer;
   propose(ctx: ProposalContext): Proposal;
-  /** Whether to relay newly seen transactions to peers (`txs` is the node's scratch array: read it, never keep it). */
+  /** Whether to relay newly seen transactions to peers. */
   relayTxs(view: NodeView, txs: readonly TxId[]): boolean;
   /** Whether to answer a get for a block this node holds. */
   serveBlock(view: NodeView, from: NodeId, block: Block): boolean;

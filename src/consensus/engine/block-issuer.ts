@@ -55,9 +55,10 @@ export class BlockIssuer {
    * not issued (AvalancheGo getProcessingAncestor over its unverified tree).
    */
   processingAncestor(id: BlockId): BlockId | undefined {
+    const consensus = this.ctx.consensus;
     let cur = id;
     for (let i = 0; i < MAX_WALK; i++) {
-      if (this.ctx.consensus.processing(cur)) return cur;
+      if (consensus.processing(cur)) return cur;
       if (this.pending.has(cur)) return undefined;
       const b = this.known.get(cur);
       if (b === undefined || this.isDecided(b)) return undefined;

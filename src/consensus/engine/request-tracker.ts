@@ -9,14 +9,11 @@ import type { Host, Micros, NodeId, TimerHandle } from '../host.js';
 import type { RequestId } from './messages.js';
 import { setTimer, type TimerKind } from './timer-tags.js';
 
-interface Open {
-  /** The peer asked (-1 for a query to a sample: its poll knows who). */
-  readonly peer: NodeId;
-  readonly timer: TimerHandle;
-}
-
 export class RequestTracker<M> {
-  private readonly open = new Map<RequestId, Open>();
+  /** Timer of each open request. */
+  private readonly timers = new Map<RequestId, TimerHandle>();
+  /** The peer each open request went to, when there is one (a query to a sample has none: its poll knows who). */
+  private readonly peers = new Map<RequestId, NodeId>();
 
   constructor(
     private readonly host: Host<M>,
@@ -26,39 +23,44 @@ export class RequestTracker<M> {
   ) {}
 
   get size(): number {
-    return this.open.size;
+    return this.timers.size;
   }
 
   has(requestId: RequestId): boolean {
-    return this.open.has(requestId);
+    return this.timers.has(requestId);
   }
 
   /** The peer a request went to, while it is open. */
   peerOf(requestId: RequestId): NodeId | undefined {
-    return this.open.get(requestId)?.peer;
+    return this.peers.get(requestId);
   }
 
-  register(requestId: RequestId, peer: NodeId): void {
-    this.open.set(requestId, { peer, timer: setTimer(this.host, this.timeoutUs, this.kind, requestId) });
+  /** A request sent to `peer`, or to a sample (no peer). */
+  register(requestId: RequestId, peer?: NodeId): void {
+    this.timers.set(requestId, setTimer(this.host, this.timeoutUs, this.kind, requestId));
+    if (peer !== undefined) this.peers.set(requestId, peer);
   }
 
   /** Answered or given up: cancels the timeout. False if it was not open. */
   settle(requestId: RequestId): boolean {
-    const r = this.open.get(requestId);
-    if (r === undefined) return false;
-    this.host.cancelTimer(r.timer);
-    this.open.delete(requestId);
+    const t = this.timers.get(requestId);
+    if (t === undefined) return false;
+    this.host.cancelTimer(t);
+    this.timers.delete(requestId);
+    this.peers.delete(requestId);
     return true;
   }
 
   /** Its timeout fired: forgets it. False if it was settled before. */
   expire(requestId: RequestId): boolean {
-    return this.open.delete(requestId);
+    this.peers.delete(requestId);
+    return this.timers.delete(requestId);
   }
 
   /** A crash: every timeout cancelled, nothing open. */
   clear(): void {
-    for (const r of this.open.values()) this.host.cancelTimer(r.timer);
-    this.open.clear();
+    for (const t of this.timers.values()) this.host.cancelTimer(t);
+    this.timers.clear();
+    this.peers.clear();
   }
 }

@@ -14,8 +14,9 @@ export class TxGossip {
   private timer: TimerHandle | undefined;
   /** Transactions clients submitted here and not yet accepted (for client-observed latency). */
   private readonly ownTxs = new Set<TxId>();
-  /** Newly seen transactions of the gossip message being handled (reused: no array per message). */
+  /** Newly seen transactions of the message being handled: the first `freshCount` entries (reused, never shrunk: no array per message). */
   private readonly fresh: TxId[] = [];
+  private freshCount = 0;
   /** Bounded backlog: beyond 64 batches, new txs are not relayed (pull-free push gossip is best effort). */
   private readonly cap: number;
 
@@ -36,9 +37,9 @@ export class TxGossip {
     if (r !== 'added') return;
     ctx.observer.onTxSubmitted?.(tx, ctx.id, now);
     if (this.ownTxs.size < ctx.cfg.options.mempool.maxTxs) this.ownTxs.add(tx);
-    this.fresh.length = 0;
-    this.fresh.push(tx);
-    this.relay(this.fresh);
+    this.fresh[0] = tx;
+    this.freshCount = 1;
+    this.relayFresh();
     ctx.builder.tryBuild();
   }
 
@@ -46,26 +47,29 @@ export class TxGossip {
   onGossip(txs: readonly TxId[]): void {
     const ctx = this.ctx;
     const fresh = this.fresh;
-    fresh.length = 0;
+    const mempool = ctx.mempool;
+    let n = 0;
     for (let i = 0; i < txs.length; i++) {
-      const r = ctx.mempool.add(txs[i]!);
-      if (r === 'added') fresh.push(txs[i]!);
+      const r = mempool.add(txs[i]!);
+      if (r === 'added') fresh[n++] = txs[i]!;
       else if (r === 'full') ctx.observer.onDrop?.('mempool-full', ctx.id, ctx.host.now());
     }
-    if (fresh.length === 0) return;
-    ctx.host.chargeCpu(ctx.cfg.messageModel.txVerifyCostUs(fresh.length));
-    this.relay(fresh);
+    if (n === 0) return;
+    this.freshCount = n;
+    ctx.host.chargeCpu(ctx.cfg.messageModel.txVerifyCostUs(n));
+    this.relayFresh();
     ctx.builder.tryBuild();
   }
 
-  /** Queue newly seen transactions for the next gossip batch (the behaviour may refuse to relay; honest nodes relay all). */
-  private relay(txs: readonly TxId[]): void {
+  /** Queue the newly seen transactions for the next gossip batch (the behaviour may refuse to relay; honest nodes relay all). */
+  private relayFresh(): void {
     const ctx = this.ctx;
     const o = ctx.cfg.options;
+    const n = this.freshCount;
     if (o.txGossipFanout === 0) return;
-    if (ctx.behaviour !== HONEST && !ctx.behaviour.relayTxs(ctx.view, txs)) return;
+    if (ctx.behaviour !== HONEST && !ctx.behaviour.relayTxs(ctx.view, this.fresh.slice(0, n))) return;
     const queue = this.queue;
-    for (let i = 0; i < txs.length && queue.length < this.cap; i++) queue.push(txs[i]!);
+    for (let i = 0; i < n && queue.length < this.cap; i++) queue.push(this.fresh[i]!);
     if (this.timer === undefined && queue.length > 0) this.timer = setTimer(ctx.host, o.txGossipIntervalUs, TimerKind.TxGossip, 0);
   }
 

@@ -77,7 +77,7 @@ export class Voter {
       ctx.observer.onDrop?.('poll-refused', ctx.id, now);
       return;
     }
-    this.queries.register(requestId, -1);
+    this.queries.register(requestId);
     const requestedHeight = ctx.consensus.lastAccepted().height + 1;
     // One immutable message shared by every recipient; each distinct validator gets it once.
     const msg: Message =
