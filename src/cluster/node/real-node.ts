@@ -37,7 +37,7 @@ import type { Fault } from '../../sim/types.js';
 import { encodeAttachments, NO_ATTACHMENTS, type Attachments, type SignedTx } from '../crypto/attachments.js';
 import { signatureCosts } from '../crypto/ml-dsa.js';
 import { SignatureLayer } from '../crypto/signature-layer.js';
-import { busyWorkSpentUs } from '../host/busy-work.js';
+import { busyWorkSpentUs, cpuNowUs } from '../host/busy-work.js';
 import type { RunClock } from '../host/clock.js';
 import { RealHost } from '../host/real-host.js';
 import { EmulationError } from '../net/emulation-error.js';
@@ -92,7 +92,7 @@ loopDelay.enable();
 interface KindStats {
   sent: number;
   received: number;
-  /** Real handling time (decode, admission, engine) excluding modelled busy work and signature checks, µs. */
+  /** Real handling CPU time (admission, engine) excluding modelled busy work and signature checks, µs. */
   handleUs: number;
 }
 
@@ -400,11 +400,13 @@ export class RealNode {
       this.emu.record(now, f.intendedArrivalUs);
       this.prom.metrics.onDelivery(f.intendedArrivalUs - f.sentAtUs, now - f.sentAtUs);
     }
+    const c0 = cpuNowUs();
     const d = decodeIncoming(f);
     if (!d.ok) {
       this.totals.codecErrors++;
       return d.reason;
     }
+    this.kind(d.msg.kind).handleUs += cpuNowUs() - c0;
     this.totals.received++;
     const ready = this.net.downlink(this.id, f.wireBytes, now);
     this.rx.push(ready, from, d.msg, d.attachments);
@@ -413,8 +415,9 @@ export class RealNode {
 
   private deliver(from: NodeId, msg: Message, att: Attachments): void {
     if (this.closed || !this.booted) return;
-    const t0 = process.hrtime.bigint();
-    const charged0 = this.host.chargedUs;
+    // CPU time, not wall time: on a shared machine the wall clock also counts time this process was descheduled.
+    const t0 = cpuNowUs();
+    const busy0 = busyWorkSpentUs();
     const sigUs0 = signatureCosts.verifyUs + signatureCosts.signUs;
     let m = msg;
     if (this.sigs !== undefined) {
@@ -429,8 +432,8 @@ export class RealNode {
     const k = this.kind(msg.kind);
     k.received++;
     this.prom.metrics.onFrame('received', msg.kind, this.model.sizeBytes(msg));
-    const spent = Number(process.hrtime.bigint() - t0) / 1000;
-    k.handleUs += Math.max(0, spent - (this.host.chargedUs - charged0) - (signatureCosts.verifyUs + signatureCosts.signUs - sigUs0));
+    const spent = cpuNowUs() - t0;
+    k.handleUs += Math.max(0, spent - (busyWorkSpentUs() - busy0) - (signatureCosts.verifyUs + signatureCosts.signUs - sigUs0));
   }
 
   private writeStats(): void {
