@@ -87,11 +87,12 @@ export function realisedWindows(planned: readonly FaultWindow[], realised: reado
   };
   const closers: Record<string, string[]> = { kill: ['restart'], pause: ['pause'], partition: ['heal'], loss: ['set-loss'], delay: ['add-delay'] };
   const openers: Record<string, string[]> = { kill: ['crash'], pause: ['pause'], partition: ['partition'], loss: ['set-loss'], delay: ['add-delay'] };
-  return planned.map((w) => ({
-    kind: w.kind,
-    startUs: w.startUs + lateness(w.startUs, openers[w.kind] ?? []),
-    endUs: Math.min(endUs, w.endUs >= endUs ? endUs : w.endUs + lateness(w.endUs, closers[w.kind] ?? [])),
-  }));
+  return planned.map((w) => {
+    // Within [0, endUs], and never closing before it opened (the liveness checker nests windows by their edges).
+    const startUs = Math.min(endUs, w.startUs + lateness(w.startUs, openers[w.kind] ?? []));
+    const end = w.endUs >= endUs ? endUs : Math.min(endUs, w.endUs + lateness(w.endUs, closers[w.kind] ?? []));
+    return { kind: w.kind, startUs, endUs: Math.max(startUs, end) };
+  });
 }
 
 export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunResult> {

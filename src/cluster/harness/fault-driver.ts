@@ -53,6 +53,8 @@ export class FaultDriver {
   readonly realised: RealisedFault[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
+  /** Per node, the process action (kill, respawn, pause, resume) in progress: the next one waits for it. */
+  private readonly nodeBusy = new Map<NodeId, Promise<unknown>>();
   private stopped = false;
 
   constructor(
@@ -79,25 +81,49 @@ export class FaultDriver {
     this.timers.add(t);
   }
 
+  /**
+   * Runs a process action on `node` once the previous one has finished, and
+   * says when it really started. A respawn takes a second or more here, where
+   * the simulator's restart is instantaneous: a kill planned while the node is
+   * still coming back kills it once it is up (in the simulator it would kill
+   * the restarted node), and a restart planned while its kill is still in
+   * progress respawns it right after, so a realised kill window never closes
+   * before it opened and no planned restart is lost.
+   */
+  private async inOrder(node: NodeId, action: () => Promise<string>): Promise<{ startedUs: Micros; doneUs: Micros; outcome: string }> {
+    const before = this.nodeBusy.get(node) ?? Promise.resolve();
+    const run = before.then(async () => {
+      const startedUs = this.clock.nowUs();
+      const outcome = await action();
+      return { startedUs, doneUs: this.clock.nowUs(), outcome };
+    });
+    const settled = run.catch(() => undefined);
+    this.nodeBusy.set(node, settled);
+    void settled.then(() => {
+      if (this.nodeBusy.get(node) === settled) this.nodeBusy.delete(node);
+    });
+    return run;
+  }
+
   private async apply(plannedUs: Micros, f: Fault): Promise<void> {
-    const startedUs = this.clock.nowUs();
+    let startedUs = this.clock.nowUs();
+    let doneUs: Micros | undefined;
     let outcome: string;
     try {
       switch (f.kind) {
         case 'crash':
-          outcome = await this.actions.kill(f.node);
+          ({ startedUs, doneUs, outcome } = await this.inOrder(f.node, () => this.actions.kill(f.node)));
           break;
         case 'restart':
-          outcome = await this.actions.restart(f.node);
+          ({ startedUs, doneUs, outcome } = await this.inOrder(f.node, () => this.actions.restart(f.node)));
           break;
         case 'pause':
-          outcome = await this.actions.pause(f.node);
+          ({ startedUs, doneUs, outcome } = await this.inOrder(f.node, () => this.actions.pause(f.node)));
           if (outcome === 'ok') {
             const node = f.node;
             this.schedule(plannedUs + f.durationUs, async () => {
-              const resumedAt = this.clock.nowUs();
-              const r = await this.actions.resume(node);
-              this.record({ kind: 'pause', nodes: [node], plannedUs: plannedUs + f.durationUs, startedUs: resumedAt, doneUs: this.clock.nowUs(), outcome: r === 'ok' ? 'ok (resumed)' : r });
+              const r = await this.inOrder(node, () => this.actions.resume(node));
+              this.record({ kind: 'pause', nodes: [node], plannedUs: plannedUs + f.durationUs, startedUs: r.startedUs, doneUs: r.doneUs, outcome: r.outcome === 'ok' ? 'ok (resumed)' : r.outcome });
             });
           }
           break;
@@ -110,7 +136,7 @@ export class FaultDriver {
     } catch (e) {
       outcome = `failed: ${e instanceof Error ? e.message : String(e)}`;
     }
-    this.record({ kind: f.kind, nodes: nodesOf(f), plannedUs, startedUs, doneUs: this.clock.nowUs(), outcome });
+    this.record({ kind: f.kind, nodes: nodesOf(f), plannedUs, startedUs, doneUs: doneUs ?? this.clock.nowUs(), outcome });
   }
 
   private record(r: RealisedFault): void {

@@ -96,6 +96,11 @@ interface KindStats {
   handleUs: number;
 }
 
+interface AcceptGroup {
+  readonly reports: HistoryRecord[];
+  durable: boolean;
+}
+
 export class RealNode {
   readonly id: NodeId;
   private readonly opts: RealNodeOptions;
@@ -117,6 +122,8 @@ export class RealNode {
   private incarnation = 1;
   private reserved: Reservation = { blocks: 0, requests: 0, incarnations: 0 };
   private reserving = false;
+  /** The acceptance whose store write was queued last, and its reports held until the write is durable. */
+  private lastAccept: AcceptGroup | undefined;
   private booted = false;
   private closed = false;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -322,8 +329,8 @@ export class RealNode {
    */
   private observer(): NodeObserver {
     const metrics: RunMetrics<SnowmanAcceptance> = {
-      check: (b, node, time) => this.record({ k: 'chk', n: node, t: time, in: { id: b.id, height: b.height, parent: (b as Partial<Block>).parent, txs: b.txs } }),
-      unitAccepted: (node, height, builtAt, time) => this.record({ k: 'unit', n: node, t: time, h: height, b: builtAt }),
+      check: (b, node, time) => this.reportAcceptance({ k: 'chk', n: node, t: time, in: { id: b.id, height: b.height, parent: (b as Partial<Block>).parent, txs: b.txs } }),
+      unitAccepted: (node, height, builtAt, time) => this.reportAcceptance({ k: 'unit', n: node, t: time, h: height, b: builtAt }),
       pollFinished: (_node, successful) => {
         this.polls.cnt++;
         if (successful) this.polls.ok++;
@@ -333,7 +340,7 @@ export class RealNode {
         const it = this.intended.get(tx);
         this.record(it === undefined ? { k: 'sub', n: node, t: time, tx } : { k: 'sub', n: node, t: time, tx, it });
       },
-      txAccepted: (tx, node, time) => this.record({ k: 'acc', n: node, t: time, tx }),
+      txAccepted: (tx, node, time) => this.reportAcceptance({ k: 'acc', n: node, t: time, tx }),
     };
     const local: NodeObserver = {
       onBlockBuilt: (b: Block) => {
@@ -349,10 +356,38 @@ export class RealNode {
           }
         }
         const sig = this.sigs?.signatureOf(b.id);
-        this.store.appendAccepted(sig === undefined ? { block: b } : { block: b, signature: sig }, bodies).catch((e: unknown) => this.fatal(e));
+        // The reports of this acceptance (made next, by the metrics observer and the engine's tx reports) wait for its batch.
+        const g: AcceptGroup = { reports: [], durable: false };
+        this.lastAccept = g;
+        this.store
+          .appendAccepted(sig === undefined ? { block: b } : { block: b, signature: sig }, bodies, () => this.reportDurable(g))
+          .catch((e: unknown) => this.fatal(e));
       },
     };
-    return new TeeObserver(new TeeObserver(new MetricsObserver(metrics), local), this.prom.metrics);
+    // `local` first: the block's write is queued before the metrics observer reports its acceptance.
+    return new TeeObserver(new TeeObserver(local, new MetricsObserver(metrics)), this.prom.metrics);
+  }
+
+  /**
+   * An acceptance report (safety-checker input, unit, client tx) is written
+   * only once the accepted block is durable in the store: a node killed in
+   * between comes back at the height it had reported, never below it. The
+   * report's time is then the moment it could truthfully be made (after the
+   * fsync), as in AvalancheGo, where a block is accepted once its batch is
+   * committed.
+   */
+  private reportAcceptance(r: HistoryRecord): void {
+    const g = this.lastAccept;
+    // The engine reports an acceptance right after onAccept queued its block; a group already durable takes it at once.
+    if (g === undefined || g.durable) this.record(r);
+    else g.reports.push(r);
+  }
+
+  private reportDurable(g: AcceptGroup): void {
+    g.durable = true;
+    const t = this.host.now();
+    for (const r of g.reports) this.record({ ...r, t });
+    g.reports.length = 0;
   }
 
   private extendReservation(): void {

@@ -142,8 +142,12 @@ export class ChainStore {
     return { id, payload: unb64(v.payload), publicKey: unb64(v.publicKey), signature: unb64(v.signature) };
   }
 
-  /** Queues the durable write of one accepted block (writes complete in acceptance order). */
-  appendAccepted(entry: StoredBlock, bodies: readonly SignedTx[]): Promise<void> {
+  /**
+   * Queues the durable write of one accepted block (writes complete in
+   * acceptance order). `onDurable` runs as soon as the batch is fsynced, before
+   * any later write completes and before close() returns.
+   */
+  appendAccepted(entry: StoredBlock, bodies: readonly SignedTx[], onDurable?: () => void): Promise<void> {
     const b = entry.block;
     const ops: BatchOp[] = [
       { type: 'put', key: heightKey(b.height), value: storedBlockText(entry) },
@@ -151,10 +155,10 @@ export class ChainStore {
       ...bodies.map((t) => ({ type: 'put' as const, key: `tx/${t.id}`, value: JSON.stringify({ payload: b64(t.payload), publicKey: b64(t.publicKey), signature: b64(t.signature) }) })),
       { type: 'put', key: 'meta/last', value: JSON.stringify({ height: b.height, id: b.id }) },
     ];
-    return this.write(ops);
+    return this.write(ops, onDurable);
   }
 
-  private write(ops: BatchOp[]): Promise<void> {
+  private write(ops: BatchOp[], onDurable?: () => void): Promise<void> {
     const db = this.handle();
     const next = this.tail.then(async () => {
       const t0 = process.hrtime.bigint();
@@ -163,6 +167,7 @@ export class ChainStore {
       if (trace !== undefined) appendFileSync(trace, 'b\n');
       await db.batch(ops, { sync: true });
       if (trace !== undefined) appendFileSync(trace, 'e\n');
+      onDurable?.();
       this.writes++;
       this.writeUsTotal += Number(process.hrtime.bigint() - t0) / 1000;
     });
