@@ -36,7 +36,7 @@ const INCR_COUNT = 1 << 20;
 
 /** Shared random inputs: integer increments (exponential, mean 100 ms) and tie fields. */
 function inputs(): { incr: Float64Array; kind: Uint8Array; node: Uint16Array } {
-  const rng = createStream(42, 0, 'swarm');
+  const rng = createStream(42, 0, 'workload');
   const incr = new Float64Array(INCR_COUNT);
   const kind = new Uint8Array(INCR_COUNT);
   const node = new Uint16Array(INCR_COUNT);

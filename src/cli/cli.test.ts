@@ -31,7 +31,7 @@ describe('avsim CLI (built)', () => {
     const r = avsim('validate', bad);
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toEqual([
-      `${bad}:3: nodes.count: must be an integer from 1 to 100000`,
+      `${bad}:3: nodes.count: must be an integer from 1 to 16383`,
       `${bad}:5: parameters.k: must be an integer from 1 to 10000`,
       `${bad}:4: workload.phases: must list at least one phase`,
     ]);

@@ -10,8 +10,3 @@ export const EXIT_BAD_INPUT = 2;
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
-
-/** A feature whose wiring is still missing; printed as one line, exit code 2. */
-export class NotWiredError extends Error {
-  override readonly name = 'NotWiredError';
-}

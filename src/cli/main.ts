@@ -17,7 +17,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand, type SweepFlags } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
-import { EXIT_BAD_INPUT, NotWiredError, UsageError } from './errors.js';
+import { EXIT_BAD_INPUT, UsageError } from './errors.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -204,7 +204,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${e.message}\n`);
       return EXIT_BAD_INPUT;
     }
-    if (e instanceof UsageError || e instanceof NotWiredError) {
+    if (e instanceof UsageError) {
       process.stderr.write(`avsim: ${oneLine(e)}\n`);
       return EXIT_BAD_INPUT;
     }

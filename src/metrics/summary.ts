@@ -3,6 +3,7 @@
  * --json`, sweeps, results files and reports. Field names are stable; add
  * fields, never rename them.
  */
+import type { LimitKind } from '../sim/types.js';
 
 export interface LatencyQuantilesMs {
   p50: number;
@@ -25,7 +26,7 @@ export interface CheckResult {
 /** How a run ended. A run that hits a limit ends with a labelled failure, never a hang. */
 export type RunOutcome =
   | { kind: 'completed' }
-  | { kind: 'limit'; limit: 'max-events' | 'max-sim-time' | 'max-pending-events' | 'node-queue-capacity'; detail: string }
+  | { kind: 'limit'; limit: LimitKind; detail: string }
   | { kind: 'error'; message: string };
 
 export interface SafetySummary {

@@ -67,8 +67,7 @@ export function indexEntry(task: SweepTask, status: TaskStatus, error: string | 
 
 /** Builds the index from entries sorted by task index; key order is fixed here, so bytes are reproducible. */
 export function buildIndex(hash: string, totalTasks: number, shard: ShardSpec | null, entries: SweepIndexEntry[]): SweepIndex {
-  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; lib es2022 has no toSorted
-  const tasks = [...entries].sort((a, b) => a.index - b.index);
+  const tasks = entries.toSorted((a, b) => a.index - b.index);
   const counts = { done: 0, failed: 0, pending: 0 };
   for (const e of tasks) counts[e.status] += 1;
   return {

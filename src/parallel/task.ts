@@ -51,8 +51,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     const sorted: Record<string, unknown> = {};
-    // oxlint-disable-next-line unicorn/no-array-sort -- Object.keys returns a fresh array; lib es2022 has no toSorted
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    for (const k of Object.keys(v).toSorted()) sorted[k] = (v as Record<string, unknown>)[k];
     return sorted;
   });
 }

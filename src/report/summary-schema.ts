@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { RunSummary } from '../metrics/summary.js';
+import { LIMIT_KINDS } from '../sim/types.js';
 
 const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
 const nonNeg = finite.refine((x) => x >= 0, { error: 'must be >= 0' });
@@ -19,7 +20,7 @@ export const RunSummarySchema = z.object({
   point: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   outcome: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('completed') }),
-    z.object({ kind: z.literal('limit'), limit: z.enum(['max-events', 'max-sim-time', 'max-pending-events', 'node-queue-capacity']), detail: z.string() }),
+    z.object({ kind: z.literal('limit'), limit: z.enum(LIMIT_KINDS), detail: z.string() }),
     z.object({ kind: z.literal('error'), message: z.string() }),
   ]),
   traceHash: z.string().regex(/^[0-9a-f]+$/, { error: 'must be a hex string' }),

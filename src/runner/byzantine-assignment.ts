@@ -44,11 +44,3 @@ export function assignByzantine(b: Byzantine | undefined, stake: Uint32Array, rn
   }
   return chosen.toSorted((x, y) => x - y);
 }
-
-export function stakeFraction(ids: readonly number[], stake: Uint32Array): number {
-  let total = 0;
-  for (const u of stake) total += u;
-  let held = 0;
-  for (const id of ids) held += stake[id] as number;
-  return total === 0 ? 0 : held / total;
-}

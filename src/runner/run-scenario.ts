@@ -18,6 +18,7 @@ import { createStream, RUN_OWNER } from '../sim/rng.js';
 import type { Micros } from '../sim/time.js';
 import type { RunResult, ShardConfig } from '../sim/types.js';
 import { assignByzantine } from './byzantine-assignment.js';
+import { asScenarioError } from './engine-config.js';
 import { RunCollector, type OrderedSink } from './collector.js';
 import { lastHealUs, planFaults } from './fault-timeline.js';
 import { networkConfigOf } from './network-config.js';
@@ -137,28 +138,33 @@ export function prepareRun(scenario: Scenario, options: RunScenarioOptions, shar
         });
 
   const hooks = { metrics: collector, ...(options.inspect?.observer === undefined ? {} : { observer: options.inspect.observer }) };
-  const sim = new Simulation<unknown, unknown>(
-    {
-      seed,
-      nodeCount: n,
-      durationUs: scenario.duration,
-      network: networkConfigOf(scenario),
-      limits: {
-        maxEvents: scenario.limits.maxEvents,
-        maxPendingEvents: scenario.limits.maxPendingEvents,
-        nodeQueueCapacity: scenario.limits.nodeQueueCapacity,
-        ...(scenario.limits.maxSimTime === undefined ? {} : { maxSimTimeUs: scenario.limits.maxSimTime }),
+  let sim: Simulation<unknown, unknown>;
+  try {
+    sim = new Simulation<unknown, unknown>(
+      {
+        seed,
+        nodeCount: n,
+        durationUs: scenario.duration,
+        network: networkConfigOf(scenario),
+        limits: {
+          maxEvents: scenario.limits.maxEvents,
+          maxPendingEvents: scenario.limits.maxPendingEvents,
+          nodeQueueCapacity: scenario.limits.nodeQueueCapacity,
+          ...(scenario.limits.maxSimTime === undefined ? {} : { maxSimTimeUs: scenario.limits.maxSimTime }),
+        },
+        ...(trace === undefined ? {} : { trace }),
+        ...(shardSetup === undefined ? {} : { shard: shardSetup.shard }),
       },
-      ...(trace === undefined ? {} : { trace }),
-      ...(shardSetup === undefined ? {} : { shard: shardSetup.shard }),
-    },
-    run.messageModel,
-    (host) => {
-      const node = run.createNode(host, hooks);
-      options.inspect?.onNode?.(host.id, node);
-      return node;
-    },
-  );
+      run.messageModel,
+      (host) => {
+        const node = run.createNode(host, hooks);
+        options.inspect?.onNode?.(host.id, node);
+        return node;
+      },
+    );
+  } catch (e) {
+    throw asScenarioError(e);
+  }
 
   const honest = Array.from({ length: n }, (_, i) => i).filter((i) => !byzantineSet.has(i));
   honest.forEach((node, rank) => {

@@ -16,7 +16,6 @@ export function summarise(run: FinishedRun): RunSummary {
   const n = scenario.nodes.count;
   const endUs = result.endTimeUs;
   const simSeconds = endUs / 1e6;
-  const honest = n - run.byzantine.length;
 
   const outcome: RunOutcome =
     result.outcome.kind === 'completed'
@@ -104,6 +103,5 @@ export function summarise(run: FinishedRun): RunSummary {
     };
   }
   summary.checks = evaluateChecks(scenario.checks, summary);
-  void honest;
   return summary;
 }

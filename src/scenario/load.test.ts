@@ -64,7 +64,7 @@ checks: ["tps >> 3"]
 `);
     expect(lines).toEqual([
       'x.yaml:2: duration: must be a duration with a unit (us, ms, s, m, h, d), e.g. 250ms or 10m',
-      'x.yaml:4: nodes.count: must be an integer from 1 to 100000',
+      'x.yaml:4: nodes.count: must be an integer from 1 to 16383',
       'x.yaml:5: nodes.cout: unknown field',
       'x.yaml:7: network.latency.max: is required',
       'x.yaml:10: workload.phases[0].kind: must be one of constant, poisson, ramp',
@@ -107,7 +107,7 @@ byzantine: {strategy: silent, fraction: 0.1, count: 3}
   });
 
   it('rejects a bad --set with the rule, marked as coming from --set', () => {
-    expect(problemsOf(MINIMAL, ['nodes.count=-4'])).toEqual(['x.yaml: nodes.count: must be an integer from 1 to 100000 (set by --set)']);
+    expect(problemsOf(MINIMAL, ['nodes.count=-4'])).toEqual(['x.yaml: nodes.count: must be an integer from 1 to 16383 (set by --set)']);
     expect(problemsOf(MINIMAL, ['nodes.count'])[0]).toContain('must be path=value');
   });
 

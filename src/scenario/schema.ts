@@ -12,13 +12,18 @@ import { z } from 'zod';
 import { PROTOCOL_SECTIONS } from '../consensus/protocols.js';
 import { gateSectionSchema } from '../gate/spec.js';
 import { parseCheck } from '../metrics/checks.js';
+import { MAX_NODES } from '../sim/event-order.js';
+import { MAX_PENDING_LIMIT } from '../sim/simulation.js';
 import { duration, int, num, positiveDuration } from './fields.js';
 import { NetworkingSchema } from './networking.js';
 import { REGION_PRESETS, REGION_PRESET_NAMES } from './presets.js';
 import { crossFieldRules } from './rules.js';
 
-/** Limits on the size of what a file can ask for. */
-export const MAX_NODES = 100_000;
+/**
+ * Limits on the size of what a file can ask for. The node count is the
+ * engine's (node ids are 14 bits of the event key: src/sim/event-order.ts).
+ */
+export { MAX_NODES };
 export const MAX_SEEDS = 10_000;
 export const MAX_FAULTS = 1_000;
 export const MAX_PHASES = 1_000;
@@ -257,7 +262,7 @@ const LimitsSchema = z.strictObject({
   maxEvents: int(1, Number.MAX_SAFE_INTEGER).default(2_000_000_000),
   /** Simulated-time limit; absent = duration. */
   maxSimTime: positiveDuration.optional(),
-  maxPendingEvents: int(1, 16_777_216).default(16_777_216),
+  maxPendingEvents: int(1, MAX_PENDING_LIMIT).default(MAX_PENDING_LIMIT),
   /** Messages a node's CPU queue holds before the run ends with a labelled failure. */
   nodeQueueCapacity: int(1, 100_000_000).default(1_000_000),
 });

@@ -10,8 +10,6 @@
 export const RUN_SOURCE_ID = 0x3fff;
 /** Node ids must be below RUN_SOURCE_ID. */
 export const MAX_NODES = RUN_SOURCE_ID;
-/** Event kinds occupy 4 bits. */
-export const MAX_KIND = 15;
 export const MAX_SEQ = 0xffff_ffff;
 
 export function packTie(kind: number, dst: number, src: number): number {

@@ -23,7 +23,7 @@ describe('EventQueue (ladder queue over a 4-ary heap)', () => {
   });
 
   it('pops in (time, kind, dst, src, seq) order, matching a sorted reference, across growth and refills', () => {
-    const rng = createStream(3, 0, 'swarm');
+    const rng = createStream(3, 0, 'workload');
     const q = new EventQueue({ maxPending: 100_000, initialCapacity: 16 });
     const keys: Key[] = [];
     let seq = 0;
@@ -40,7 +40,7 @@ describe('EventQueue (ladder queue over a 4-ary heap)', () => {
   });
 
   it('interleaved hold operations stay ordered (wide spread of increments)', () => {
-    const rng = createStream(4, 0, 'swarm');
+    const rng = createStream(4, 0, 'workload');
     const q = new EventQueue({ maxPending: 10_000 });
     let seq = 0;
     for (let i = 0; i < 5_000; i++) q.push(rng.int(1_000_000), packTie(1, rng.int(100), rng.int(100)), seq++, i);
@@ -157,7 +157,7 @@ describe('EventQueue against a sorted reference (randomised)', () => {
 
   it('hold model with a mix of increments, many ties and pushes below the current bucket', () => {
     for (const seed of [1, 2, 3]) {
-      const rng = createStream(seed, 0, 'swarm');
+      const rng = createStream(seed, 0, 'workload');
       const pops = drive(seed, (push, pop, now) => {
         for (let i = 0; i < 3_000; i++) push(rng.int(2_000), packTie(rng.int(3), rng.int(4), rng.int(4)));
         for (let i = 0; i < 20_000; i++) {
@@ -183,7 +183,7 @@ describe('EventQueue against a sorted reference (randomised)', () => {
   });
 
   it('dense clusters (bucket splits), one-instant bursts (bottom heap) and a run that overflows', () => {
-    const rng = createStream(9, 0, 'swarm');
+    const rng = createStream(9, 0, 'workload');
     drive(9, (push, pop, now) => {
       // 5,000 events in 100 µs plus 5,000 spread over 10 s: the first bucket is too big and splits.
       for (let i = 0; i < 5_000; i++) push(rng.int(100), packTie(rng.int(16), rng.int(64), rng.int(64)));

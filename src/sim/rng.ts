@@ -15,8 +15,7 @@ export type StreamPurpose =
   | 'workload'   // transaction arrivals submitted to a node
   | 'byzantine'  // choices of a Byzantine strategy running on a node
   | 'faults'     // fault-timeline node selection (run-owned)
-  | 'placement'  // region and stake assignment (run-owned)
-  | 'swarm';     // options drawn from the seed (run-owned)
+  | 'placement'; // region assignment (run-owned)
 
 export interface RandomStream {
   /** Uniform double in [0, 1). */

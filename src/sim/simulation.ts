@@ -92,8 +92,20 @@ const REMOTE_STREAM: RandomStream = Object.freeze({ next: remoteNode, int: remot
 /** Most shards of one run (shard ids are bytes). */
 export const MAX_SHARDS = 255;
 
+/** A SimConfig field the engine cannot run with: `field` names it (as SimConfig spells it), `rule` says what it must be. */
+export class EngineConfigError extends RangeError {
+  override readonly name = 'EngineConfigError';
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+    readonly got: unknown,
+  ) {
+    super(`${field}: ${rule}, got ${JSON.stringify(got)}`);
+  }
+}
+
 function need(cond: boolean, field: string, rule: string, got: unknown): void {
-  if (!cond) throw new RangeError(`${field}: ${rule}, got ${JSON.stringify(got)}`);
+  if (!cond) throw new EngineConfigError(field, rule, got);
 }
 
 function isCount(v: number, min: number): boolean {

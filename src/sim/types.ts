@@ -96,11 +96,19 @@ export interface OutboxBatch<M> {
   msg: M[];
 }
 
-export type LimitKind = 'max-events' | 'max-sim-time' | 'max-pending-events' | 'node-queue-capacity';
+/** Every way a run can stop on a limit: the one list (the summary schema, the shard status board and the engine read it). */
+export const LIMIT_KINDS = ['max-events', 'max-sim-time', 'max-pending-events', 'node-queue-capacity'] as const;
+export type LimitKind = (typeof LIMIT_KINDS)[number];
 
 export type RunOutcome =
   | { kind: 'completed'; endedBy: 'duration' | 'drained' | 'stopped' }
-  | { kind: 'limit'; limit: LimitKind; detail: string };
+  | {
+      kind: 'limit';
+      limit: LimitKind;
+      detail: string;
+      /** Sharded runs: the shard whose limit stopped this one, when it was another shard's (absent: this engine hit it). */
+      peerShard?: number;
+    };
 
 /** What runUntil returns: the final outcome, or 'running' if it stopped at the window's end. */
 export type RunStatus = RunOutcome | { kind: 'running'; timeUs: Micros };

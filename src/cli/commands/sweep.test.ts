@@ -46,8 +46,7 @@ function avsim(...args: string[]): { code: number | null; stdout: string; stderr
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 /** A directory listing in name order. */
 function listing(path: string): string[] {
-  // oxlint-disable-next-line unicorn/no-array-sort -- readdirSync returns a fresh array; lib es2022 has no toSorted
-  return readdirSync(path).sort();
+  return readdirSync(path).toSorted();
 }
 
 beforeAll(() => {

@@ -19,14 +19,32 @@ export interface Mode {
   count: number;
 }
 
+/** Whether `votes` for `c` beat the mode so far (`count` votes for `choice`): more votes, or as many and a smaller id. */
+function beats(c: number, votes: number, choice: number, count: number): boolean {
+  return votes > count || (votes === count && votes > 0 && c < choice);
+}
+
 /** Most-voted choice (smallest id on ties); count 0 and choice NaN for an empty bag. */
 export function modeOf(bag: VoteBag): Mode {
   let choice = Number.NaN;
   let count = 0;
   for (const [c, n] of bag) {
-    if (n > count || (n === count && n > 0 && c < choice)) {
+    if (beats(c, n, choice, count)) {
       choice = c;
       count = n;
+    }
+  }
+  return { choice, count };
+}
+
+/** modeOf over the first `n` (ids[i], counts[i]) entries (a bag without a Map, for hot paths). */
+export function modeOfEntries(ids: readonly number[], counts: readonly number[], n: number): Mode {
+  let choice = Number.NaN;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (beats(ids[i]!, counts[i]!, choice, count)) {
+      choice = ids[i]!;
+      count = counts[i]!;
     }
   }
   return { choice, count };

@@ -17,6 +17,7 @@
  * differ from three siblings on.
  */
 import type { DecisionFactory } from '../snowball/factory.js';
+import { modeOfEntries } from '../snowball/flat.js';
 import { SnowballTree } from '../snowball/tree.js';
 import type { NnaryInstance } from '../snowball/types.js';
 import type { BlockId } from './block.js';
@@ -48,24 +49,40 @@ export interface ParentDecision {
   confidence(): readonly number[];
 }
 
+/** Vote entries shared by every decision of one consensus instance (a poll is applied to one parent at a time). */
+interface Scratch {
+  readonly ids: number[];
+  readonly counts: number[];
+}
+
+/** The children's votes in this poll as (id, votes) entries in `scratch`; returns how many (children without votes left out). */
+function tally(children: readonly ChildTally[], poll: number, scratch: Scratch): number {
+  const { ids, counts } = scratch;
+  let n = 0;
+  for (const c of children) {
+    if (c.stamp !== poll) continue;
+    const votes = c.direct + c.childVotes;
+    if (votes === 0) continue;
+    ids[n] = c.id;
+    counts[n++] = votes;
+  }
+  return n;
+}
+
 class FlatDecision implements ParentDecision {
-  constructor(private readonly sb: NnaryInstance) {}
+  constructor(
+    private readonly sb: NnaryInstance,
+    private readonly scratch: Scratch,
+  ) {}
 
   add(): void {}
 
-  /** Flat semantics: the mode of the children's votes, smallest id on ties. */
+  /** Flat semantics (snowball/flat.ts): the mode of the children's votes, smallest id on ties. */
   recordChildren(children: readonly ChildTally[], poll: number): void {
-    let choice = 0;
-    let count = 0;
-    for (const c of children) {
-      if (c.stamp !== poll) continue;
-      const n = c.direct + c.childVotes;
-      if (n > count || (n === count && n > 0 && c.id < choice)) {
-        choice = c.id;
-        count = n;
-      }
-    }
-    this.sb.recordPoll(count, choice);
+    const n = tally(children, poll, this.scratch);
+    const { choice, count } = modeOfEntries(this.scratch.ids, this.scratch.counts, n);
+    // No votes: an unsuccessful poll (count 0 < AlphaPreference), whatever the choice.
+    this.sb.recordPoll(count, count === 0 ? this.sb.preference() : choice);
   }
 
   recordUnsuccessfulPoll(): void {
@@ -85,12 +102,6 @@ class FlatDecision implements ParentDecision {
   }
 }
 
-/** Vote entries shared by every tree of one consensus instance (a poll is applied to one tree at a time). */
-interface Scratch {
-  readonly ids: number[];
-  readonly counts: number[];
-}
-
 class TreeDecision implements ParentDecision {
   private readonly tree: SnowballTree;
 
@@ -108,16 +119,8 @@ class TreeDecision implements ParentDecision {
   }
 
   recordChildren(children: readonly ChildTally[], poll: number): void {
-    const { ids, counts } = this.scratch;
-    let n = 0;
-    for (const c of children) {
-      if (c.stamp !== poll) continue;
-      const votes = c.direct + c.childVotes;
-      if (votes === 0) continue;
-      ids[n] = c.id;
-      counts[n++] = votes;
-    }
-    this.tree.recordPollEntries(ids, counts, n);
+    const n = tally(children, poll, this.scratch);
+    this.tree.recordPollEntries(this.scratch.ids, this.scratch.counts, n);
   }
 
   recordUnsuccessfulPoll(): void {
@@ -141,10 +144,10 @@ class TreeDecision implements ParentDecision {
 export type ParentDecisionFactory = (firstChild: BlockId) => ParentDecision;
 
 export function parentDecisionFactory(kind: ParentDecisionKind, factory: DecisionFactory, alphaPreference: number): ParentDecisionFactory {
-  if (kind === 'flat') return (first) => new FlatDecision(factory.newNnary(first));
+  const scratch: Scratch = { ids: [], counts: [] };
+  if (kind === 'flat') return (first) => new FlatDecision(factory.newNnary(first), scratch);
   if (factory.kind === 'slush') {
     throw new RangeError("decision slush has no unary instance, so it cannot run in a tree: use the flat per-parent instance");
   }
-  const scratch: Scratch = { ids: [], counts: [] };
   return (first) => new TreeDecision(factory, alphaPreference, first, scratch);
 }

@@ -28,10 +28,8 @@ const PER_SHARD = 2;
 export const ST_RUNNING = 0;
 /** Reached the run's duration. */
 export const ST_DONE = 1;
-/** Hit a limit (the limit kind is in `limitCode`). */
+/** Hit a limit (the limit kind is in `limitCode`, an index into LIMIT_KINDS). */
 export const ST_LIMIT = 2;
-
-export const LIMIT_CODES = ['max-events', 'max-sim-time', 'max-pending-events', 'node-queue-capacity'] as const;
 
 export interface ShardStatus {
   status: number;

@@ -25,7 +25,7 @@ import type { NetworkCounters, NodeStats, RunOutcome, RunResult } from '../../si
 import { Barrier, boardBytes } from './barrier.js';
 import { planLayout, type ShardLayout } from './layout.js';
 import { OrderedMerger } from './ordered-log.js';
-import type { LogMessage, ShardResult, ShardTask } from './shard-worker.js';
+import { isAborted, type LogMessage, type ShardReply, type ShardResult, type ShardTask } from './shard-worker.js';
 
 export interface ShardedRunStats {
   layout: ShardLayout;
@@ -118,13 +118,16 @@ export async function simulateSharded(scenario: Scenario, options: RunScenarioOp
       return pool.run(task, { transferList }).catch((e: unknown) => {
         barrier.abort(); // unblock the other shards
         throw e;
-      }) as Promise<ShardResult>;
+      }) as Promise<ShardReply>;
     });
     const settled = await Promise.allSettled(tasks);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !String(s.reason).includes('AbortedError'));
-    const anyFailed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed !== undefined || anyFailed !== undefined) throw (failed ?? anyFailed)!.reason;
-    results = settled.map((s) => (s as PromiseFulfilledResult<ShardResult>).value);
+    // A shard's own error first; the shards it stopped only say they were aborted.
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const replies = settled.map((s) => (s as PromiseFulfilledResult<ShardReply>).value);
+    const aborted = replies.find(isAborted);
+    if (aborted !== undefined) throw new Error(`shard ${aborted.shard}: ${aborted.aborted}`);
+    results = replies as ShardResult[];
     // Logs still queued on the ports (the task results can overtake them).
     for (const port of logPorts) {
       for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) onLog(m.message as LogMessage);
@@ -178,7 +181,7 @@ export function mergeResults(results: readonly ShardResult[], nodeCount: number)
   const network: NetworkCounters = { droppedLoss: 0, droppedPartition: 0, droppedCrashed: 0, duplicated: 0 };
   for (const r of results) for (const k of Object.keys(network) as (keyof NetworkCounters)[]) network[k] += r.network[k];
   // A limit in any shard is the run's outcome (the lowest such shard's, with its own detail).
-  const limited = results.find((r) => r.outcome.kind === 'limit' && !r.outcome.detail.startsWith('shard '));
+  const limited = results.find((r) => r.outcome.kind === 'limit' && r.outcome.peerShard === undefined);
   const outcome: RunOutcome = limited?.outcome ?? first.outcome;
   return {
     outcome,

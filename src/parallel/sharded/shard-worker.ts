@@ -20,7 +20,8 @@ import type { Scenario } from '../../scenario/schema.js';
 import type { TraceLanes } from '../../sim/hash.js';
 import type { Micros } from '../../sim/time.js';
 import type { NetworkCounters, NodeStats, RunOutcome } from '../../sim/types.js';
-import { Barrier, LIMIT_CODES, ST_DONE, ST_LIMIT, ST_RUNNING } from './barrier.js';
+import { LIMIT_KINDS } from '../../sim/types.js';
+import { AbortedError, Barrier, ST_DONE, ST_LIMIT, ST_RUNNING } from './barrier.js';
 import { BatchEncoder, decodeBatch } from './codec.js';
 import { ShardLog, type WindowLog } from './ordered-log.js';
 
@@ -66,7 +67,19 @@ export interface ShardResult {
   heapDeltaBytes: number;
 }
 
-export default function runShard(task: ShardTask): ShardResult {
+/** A shard that stopped because another shard failed or the barrier stalled: no result, only why. */
+export interface ShardAborted {
+  shard: number;
+  aborted: string;
+}
+
+export type ShardReply = ShardResult | ShardAborted;
+
+export function isAborted(r: ShardReply): r is ShardAborted {
+  return 'aborted' in r;
+}
+
+export default function runShard(task: ShardTask): ShardReply {
   const heapBefore = process.memoryUsage().heapUsed;
   const { shard: self, shards, lookaheadUs: L } = task;
   const barrier = new Barrier(task.board, shards);
@@ -107,7 +120,7 @@ export default function runShard(task: ShardTask): ShardResult {
       windows++;
       const statuses = barrier.arrive(self, {
         status: status.kind === 'running' ? ST_RUNNING : status.kind === 'limit' ? ST_LIMIT : ST_DONE,
-        limitCode: status.kind === 'limit' ? LIMIT_CODES.indexOf(status.limit) : 0,
+        limitCode: status.kind === 'limit' ? LIMIT_KINDS.indexOf(status.limit) : 0,
         sent,
         idle: sim.pendingEvents === 0,
         lastEventUs: sim.lastEventTimeUs,
@@ -122,8 +135,8 @@ export default function runShard(task: ShardTask): ShardResult {
       const limited = statuses.findIndex((s) => s.status === ST_LIMIT);
       if (limited >= 0) {
         if (status.kind === 'running') {
-          const limit = LIMIT_CODES[statuses[limited]!.limitCode] ?? 'max-events';
-          sim.end({ kind: 'limit', limit, detail: `shard ${limited} hit limits (${limit})` }, sim.timeUs);
+          const limit = LIMIT_KINDS[statuses[limited]!.limitCode] ?? 'max-events';
+          sim.end({ kind: 'limit', limit, detail: `shard ${limited} hit limits (${limit})`, peerShard: limited }, sim.timeUs);
         }
         break;
       }
@@ -153,6 +166,8 @@ export default function runShard(task: ShardTask): ShardResult {
     };
   } catch (e) {
     barrier.abort();
+    // Not this shard's failure: the one that failed reports its own error.
+    if (e instanceof AbortedError) return { shard: self, aborted: e.message };
     throw e;
   } finally {
     for (const p of task.peers) p?.close();

@@ -57,6 +57,19 @@ describe('sharded single runs', () => {
     }
   });
 
+  it("a limit that one shard hits is the run's outcome, with that shard's own detail (the others only stopped with it)", async () => {
+    const sc = scenario(SCENARIO.replace('measurement:', 'limits: {nodeQueueCapacity: 2}\nmeasurement:'));
+    const serial = await runScenario(sc, { seed: 5 });
+    expect(serial.outcome).toMatchObject({ kind: 'limit', limit: 'node-queue-capacity' });
+    const run = await simulateSharded(sc, { seed: 5 }, 2);
+    const outcome = run.result.outcome;
+    expect(outcome.kind).toBe('limit');
+    if (outcome.kind !== 'limit') return;
+    expect(outcome.limit).toBe('node-queue-capacity');
+    expect(outcome.peerShard).toBeUndefined();
+    expect(outcome.detail).toMatch(/^node \d+: CPU queue would exceed limits\.nodeQueueCapacity = 2 at \d+ µs$/);
+  });
+
   it('W = 1 (serial), 2 and 4 give the same trace hash and the same RunSummary', async () => {
     const sc = scenario();
     const serial = await runScenario(sc, { seed: 5 });

@@ -32,11 +32,9 @@ export function fixtureValue(id: string, seed: number): number {
   return h;
 }
 
-/** A sorted copy (lib es2022 has no toSorted). */
+/** A sorted copy. */
 export function sorted(items: readonly string[]): string[] {
-  const copy = [...items];
-  copy.sort();
-  return copy;
+  return items.toSorted();
 }
 
 export const tempDir = (label: string): string => mkdtempSync(join(tmpdir(), `avsim-${label}-`));
