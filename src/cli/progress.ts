@@ -1,6 +1,7 @@
 /** The run progress bar: simulated time, wall time, events/s and ETA, on stderr. */
 import { SingleBar } from 'cli-progress';
 import type { RunProgress } from '../runner/run-scenario.js';
+import { toSeconds } from '../sim/time.js';
 
 function clock(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
@@ -37,7 +38,7 @@ export function createRunProgress(label: string, stream: NodeJS.WriteStream = pr
       const done = Math.min(total, p.simMicros);
       const rate = p.simMicros > 0 ? p.wallSeconds / p.simMicros : 0;
       const payload = {
-        sim: clock(p.simMicros / 1e6),
+        sim: clock(toSeconds(p.simMicros)),
         wall: clock(p.wallSeconds),
         eps: p.wallSeconds > 0 ? Math.round(p.events / p.wallSeconds).toLocaleString('en-US') : '–',
         etaText: rate > 0 ? clock((total - done) * rate) : '–',

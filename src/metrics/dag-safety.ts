@@ -23,6 +23,7 @@ import { DecidedIds } from '../consensus/avalanche/decided-ids.js';
 import { GENESIS_VERTEX_ID, type InputId, type TxId, type VertexId } from '../consensus/avalanche/vertex.js';
 import type { Micros, NodeId } from '../consensus/host.js';
 import type { SafetySummary } from './summary.js';
+import { toMillis } from '../sim/time.js';
 
 export type DagAcceptance =
   | { readonly kind: 'tx'; readonly id: TxId; readonly inputs: readonly InputId[] }
@@ -168,7 +169,7 @@ export class DagSafetyChecker {
     return {
       violations: this.violations,
       examples: this.examples.map((v) => {
-        const timeMs = v.timeUs / 1000;
+        const timeMs = toMillis(v.timeUs);
         switch (v.kind) {
           case 'conflicting-tx':
             return { height: 0, nodes: [v.node], blocks: [`input ${v.input}`, `tx ${v.txs[0]}`, `tx ${v.txs[1]}`], timeMs };

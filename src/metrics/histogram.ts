@@ -5,6 +5,7 @@
  * are exact.
  */
 import type { LatencyQuantilesMs } from './summary.js';
+import { toMillis } from '../sim/time.js';
 
 const GROWTH = 1.01;
 const LOG_GROWTH = Math.log(GROWTH);
@@ -57,7 +58,7 @@ export class LatencyHistogram {
   }
 
   summaryMs(): LatencyQuantilesMs {
-    const ms = (us: number) => Math.round(us) / 1000;
+    const ms = (us: number) => toMillis(Math.round(us));
     if (this.n === 0) return { p50: 0, p95: 0, p99: 0, mean: 0, max: 0, count: 0 };
     return {
       p50: ms(this.quantileUs(0.5)),
@@ -89,7 +90,7 @@ export class LatencyHistogram {
     if (this.n === 0) return out;
     for (let i = 1; i <= points; i++) {
       const q = i / points;
-      out.push({ ms: Math.round(this.quantileUs(q)) / 1000, fraction: q });
+      out.push({ ms: toMillis(Math.round(this.quantileUs(q))), fraction: q });
     }
     return out;
   }

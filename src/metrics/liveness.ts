@@ -25,6 +25,7 @@
 import type { Micros } from '../consensus/host.js';
 import type { TxId } from '../consensus/snowman/block.js';
 import type { LivenessSummary } from './summary.js';
+import { toMillis } from '../sim/time.js';
 
 export interface LivenessCheckerOptions {
   /** Largest fault-free wait allowed, µs. */
@@ -193,5 +194,5 @@ export class LivenessChecker {
 
 /** The RunSummary.liveness section. */
 export function livenessSummary(r: LivenessReport): LivenessSummary {
-  return { ok: r.ok, undecided: r.undecided, lateAccepted: r.lateAccepted, boundMs: r.boundUs / 1000 };
+  return { ok: r.ok, undecided: r.undecided, lateAccepted: r.lateAccepted, boundMs: toMillis(r.boundUs) };
 }

@@ -35,6 +35,7 @@ import type { Micros, NodeId } from '../consensus/host.js';
 import type { BlockId, TxId } from '../consensus/snowman/block.js';
 import { GENESIS_ID } from '../consensus/snowman/block.js';
 import type { SafetySummary } from './summary.js';
+import { toMillis } from '../sim/time.js';
 
 export type SafetyViolation =
   | {
@@ -280,7 +281,7 @@ export class SafetyChecker {
         height: v.height,
         nodes: v.nodes.slice(),
         blocks: v.blocks.map(String),
-        timeMs: v.timeUs / 1000,
+        timeMs: toMillis(v.timeUs),
       })),
     };
   }

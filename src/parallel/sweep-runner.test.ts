@@ -9,6 +9,8 @@ import { FIXTURE_EXPORT, FIXTURE_WORKER, fixtureTasks, fixtureValue, readTree, s
 
 const worker = { workerModule: FIXTURE_WORKER, workerExport: FIXTURE_EXPORT };
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+/** Far from both an honest fixture task (milliseconds) and a hanging one (forever). */
+const TIMEOUT_MS = 4_000;
 
 describe('runSweep', () => {
   it('writes one result file per task and an index in sweep order', async () => {
@@ -52,19 +54,22 @@ describe('runSweep', () => {
     expect(sweepExitCode(result, null)).toBe(1);
   });
 
-  it('records a task past taskTimeoutMs as a timeout and one past workerHeapMb as out-of-memory', async () => {
+  // The hanging tasks never answer, and the others answer in milliseconds: a
+  // timeout of seconds separates them on any machine, however loaded (at
+  // 300 ms, a worker that took that long to start timed out an honest task).
+  it('records a task past taskTimeoutMs as a timeout and one past workerHeapMb as out-of-memory', { timeout: 60_000 }, async () => {
     const timedOut = await runSweep({
       tasks: fixtureTasks(2, (i) => (i === 0 ? { 'fixture.mode': 'hang' } : {})),
       ...worker,
       outDir: tempDir('timeout'),
       workers: 2,
-      taskTimeoutMs: 300,
+      taskTimeoutMs: TIMEOUT_MS,
     });
     expect(timedOut.failures.map((f) => [f.id, f.kind])).toEqual([
       ['p0.s1', 'timeout'],
       ['p0.s2', 'timeout'],
     ]);
-    expect(timedOut.failures[0]?.message).toBe('task ran longer than taskTimeoutMs=300; its worker was terminated');
+    expect(timedOut.failures[0]?.message).toBe(`task ran longer than taskTimeoutMs=${TIMEOUT_MS}; its worker was terminated`);
     expect(timedOut.done).toBe(2);
     const oom = await runSweep({
       tasks: fixtureTasks(2, (i) => (i === 1 ? { 'fixture.mode': 'oom' } : {})),

@@ -5,6 +5,7 @@ import type { RunOutcome, RunSummary } from '../metrics/summary.js';
 import { meanOfferedTps } from '../workload/arrivals.js';
 import type { FinishedRun } from './run-scenario.js';
 import { offeredTpsAt } from './workload.js';
+import { toMillis, toSeconds } from '../sim/time.js';
 
 const round = (x: number, digits = 6) => {
   const f = 10 ** digits;
@@ -15,7 +16,7 @@ export function summarise(run: FinishedRun): RunSummary {
   const { scenario, result, collector: c } = run;
   const n = scenario.nodes.count;
   const endUs = result.endTimeUs;
-  const simSeconds = endUs / 1e6;
+  const simSeconds = toSeconds(endUs);
 
   const outcome: RunOutcome =
     result.outcome.kind === 'completed'
@@ -41,11 +42,11 @@ export function summarise(run: FinishedRun): RunSummary {
   }
   const perNodePerSecond = (x: number) => (simSeconds > 0 ? x / n / simSeconds : 0);
 
-  const measuredSeconds = Math.max(0, endUs - scenario.measurement.warmup) / 1e6;
+  const measuredSeconds = toSeconds(Math.max(0, endUs - scenario.measurement.warmup));
   const bucketUs = scenario.measurement.throughputBucket;
   const throughput = c.acceptedPerBucket.map((count, b) => ({
-    tSeconds: round((b * bucketUs) / 1e6, 3),
-    tps: round(count / (bucketUs / 1e6), 3),
+    tSeconds: round(toSeconds(b * bucketUs), 3),
+    tps: round(count / toSeconds(bucketUs), 3),
     offeredTps: round(offeredTpsAt(run.phases, b * bucketUs + bucketUs / 2), 3),
   }));
 
@@ -75,14 +76,14 @@ export function summarise(run: FinishedRun): RunSummary {
     bytesPerNodePerSecond: round(perNodePerSecond(bytes), 1),
     cpuUtilisation: round(endUs > 0 ? busy / n / endUs : 0),
     cpuUtilisationMax: round(endUs > 0 ? busyMax / endUs : 0),
-    cpuQueueDelayMs: round(processed > 0 ? queueDelay / processed / 1000 : 0),
+    cpuQueueDelayMs: round(processed > 0 ? toMillis(queueDelay / processed) : 0),
     memoryBytesPerNode: Math.round(run.memoryBytesPerNode),
     recoveryMs:
       run.faultPlan.windows.length === 0 || c.recoveredAtUs === undefined
         ? null
-        : round((c.recoveredAtUs - Math.max(...run.faultPlan.windows.map((w) => w.endUs))) / 1000, 3),
+        : round(toMillis(c.recoveredAtUs - Math.max(...run.faultPlan.windows.map((w) => w.endUs))), 3),
     throughput,
-    faultWindows: run.faultPlan.windows.map((w) => ({ kind: w.kind, startSeconds: w.startUs / 1e6, endSeconds: w.endUs / 1e6 })),
+    faultWindows: run.faultPlan.windows.map((w) => ({ kind: w.kind, startSeconds: toSeconds(w.startUs), endSeconds: toSeconds(w.endUs) })),
     byzantine:
       scenario.byzantine === undefined
         ? null

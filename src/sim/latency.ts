@@ -5,7 +5,7 @@
  * positive time: `minLatencyUs(profile)` is the lookahead a sharded run may
  * rely on (no message sent at t can arrive before t + minLatencyUs).
  */
-import type { Micros } from './time.js';
+import { fromMillis, MICROS_PER_MS, type Micros } from './time.js';
 import type { RandomStream } from './rng.js';
 
 /**
@@ -133,7 +133,7 @@ export function minLatencyUs(p: LatencyProfile): Micros {
       let min = Infinity;
       for (const row of p.matrixMs) {
         for (const m of row) {
-          const lo = p.jitter.kind === 'pareto-simblock' ? Math.round((m - 5) * 1000) : Math.round(m * 1000);
+          const lo = p.jitter.kind === 'pareto-simblock' ? fromMillis(m - 5) : fromMillis(m);
           if (lo < min) min = lo;
         }
       }
@@ -209,10 +209,10 @@ export class LatencySampler {
           for (let y = 0; y < r; y++) {
             const m = profile.matrixMs[x]![y]!;
             if (profile.jitter.kind === 'pareto-simblock') {
-              this.scaleUs[x * r + y] = (m - 5) * 1000;
+              this.scaleUs[x * r + y] = (m - 5) * MICROS_PER_MS;
               this.invShape[x * r + y] = 1 / (0.2 * m);
             } else {
-              this.scaleUs[x * r + y] = Math.round(m * 1000);
+              this.scaleUs[x * r + y] = fromMillis(m);
               this.invShape[x * r + y] = 0;
             }
           }

@@ -15,6 +15,7 @@ import {
 import type { Micros, NodeId } from '../../consensus/host.js';
 import type { StrategyContext } from '../strategy.js';
 import type { DagStrategyDefinition } from './strategy.js';
+import { fromMillis } from '../../sim/time.js';
 
 export class DoubleSpendBehaviour extends HonestDagBehaviour {
   override readonly name: string = 'double-spend';
@@ -59,7 +60,7 @@ export function everyUsOf(ctx: StrategyContext, fallbackMs = 1_000): Micros {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
     throw new RangeError(`byzantine.options.everyMs: must be a number of milliseconds > 0, got ${JSON.stringify(v)}`);
   }
-  return Math.max(1, Math.round(v * 1000));
+  return Math.max(1, fromMillis(v));
 }
 
 export const doubleSpend: DagStrategyDefinition = {

@@ -19,7 +19,7 @@
 import type { Scenario } from '../../scenario/schema.js';
 import { assignRegions, minLatencyUs, type LatencyProfile } from '../../sim/latency.js';
 import { createStream, RUN_OWNER } from '../../sim/rng.js';
-import type { Micros } from '../../sim/time.js';
+import { fromMillis, type Micros } from '../../sim/time.js';
 import { MAX_SHARDS } from '../../sim/simulation.js';
 import { latencyProfileOf } from '../../runner/network-config.js';
 
@@ -73,7 +73,7 @@ export function checkShardable(scenario: Scenario): void {
 /** Minimum one-way latency between two regions, µs (the engine's sampler never goes below it). */
 function pairMinUs(p: Extract<LatencyProfile, { kind: 'region' }>, a: number, b: number): Micros {
   const m = p.matrixMs[a]![b]!;
-  return Math.max(1, p.jitter.kind === 'pareto-simblock' ? Math.round((m - 5) * 1000) : Math.round(m * 1000));
+  return Math.max(1, p.jitter.kind === 'pareto-simblock' ? fromMillis(m - 5) : fromMillis(m));
 }
 
 export function planLayout(scenario: Scenario, seed: number, shards: number, byzantine: readonly number[]): ShardLayout {

@@ -2,7 +2,8 @@
 // place of the simulator, so sweep mechanics can be tested in milliseconds.
 // It reads its behaviour from the task's overrides:
 //   fixture.delayMs  wait this long before answering (so a sweep can be killed mid-way)
-//   fixture.mode     'ok' (default) | 'throw' | 'exit' (process.exit inside the worker) | 'hang' | 'oom'
+//   fixture.mode     'ok' (default) | 'throw' | 'exit' (process.exit inside the worker) | 'hang' (never answers:
+//                    blocks until its worker is terminated) | 'oom'
 //   fixture.failIfExists  throw while this file exists (a failure that a later resume can fix)
 
 import { existsSync } from 'node:fs';
@@ -18,7 +19,7 @@ export async function runFixtureTask(task) {
   if (typeof failIfExists === 'string' && existsSync(failIfExists)) throw new Error(`fixture task ${task.id}: ${failIfExists} exists`);
   if (mode === 'throw') throw new Error(`fixture task ${task.id} throws on purpose`);
   if (mode === 'exit') process.exit(3);
-  if (mode === 'hang') await sleep(60_000);
+  if (mode === 'hang') await new Promise(() => {}); // settles never: only a terminated worker ends it
   if (mode === 'oom') {
     const hoard = [];
     for (;;) hoard.push(Array.from({ length: 100_000 }, () => ({ n: hoard.length })));

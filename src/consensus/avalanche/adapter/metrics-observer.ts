@@ -17,6 +17,7 @@ import type { DagAcceptance } from '../../../metrics/dag-safety.js';
 import type { AvaTx, Vertex } from '../engine/messages.js';
 import type { DagDropReason, DagNodeObserver, DagPollOutcome } from '../engine/observer.js';
 import type { TxId } from '../vertex.js';
+import { toMillis } from '../../../sim/time.js';
 
 export class DagMetricsObserver implements DagNodeObserver {
   constructor(private readonly metrics: RunMetrics<DagAcceptance>) {}
@@ -34,7 +35,7 @@ export class DagMetricsObserver implements DagNodeObserver {
     this.metrics.check({ kind: 'tx', id: tx.id, inputs: tx.inputs }, node, time);
     this.metrics.count?.('txsAccepted', 1, node);
     this.metrics.observe?.('conflictSetSize', 1 + conflicts, node);
-    this.metrics.observe?.('txNodeFinalityMs', Math.max(0, time - tx.submittedAt) / 1000, node);
+    this.metrics.observe?.('txNodeFinalityMs', toMillis(Math.max(0, time - tx.submittedAt)), node);
   }
 
   onTxDecidedRejected(_tx: AvaTx, node: NodeId): void {
