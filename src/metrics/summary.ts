@@ -150,8 +150,11 @@ export interface RealRunDetails {
   faults: Array<{ kind: string; nodes: number[]; plannedSeconds: number; realisedSeconds: number; doneSeconds: number; outcome: string }>;
   /** Restarted nodes: the chain they reopened and whether what they accepted next continued it. */
   restarts: Array<{ node: number; incarnation: number; restoredHeight: number; restoredId: number; nextHeight: number | null; continued: boolean | null }>;
-  /** Whole-machine CPU over the run (all cores, from /proc/stat), 0..1, and the load average at the end. */
-  hostCpu: { cores: number; busyFraction: number; loadAverage1m: number };
+  /**
+   * Whole-machine CPU from time 0 to the end of the duration (all cores, from /proc/stat), 0..1; the part this run's
+   * processes spent (nodes and harness) and the rest (other work on a shared machine); the load average at the end.
+   */
+  hostCpu: { cores: number; busyFraction: number; runFraction: number; otherFraction: number; loadAverage1m: number };
   perNode: Array<{ node: number; cpuUtilisation: number; rssBytes: number; messagesSent: number; incarnations: number }>;
   transport: { badFrames: Record<string, number>; droppedNotConnected: number; droppedQueueFull: number; disconnects: number; codecErrors: number; refusedMessages: number };
   store: { engine: string; writes: number; meanWriteMs: number };
@@ -159,6 +162,8 @@ export interface RealRunDetails {
   calibration: {
     perKind: Record<string, { received: number; meanHandleUs: number }>;
     meanHandleUsPerMessage: number;
+    /** Whole-process CPU per received message beyond busy work and signatures (steady state): what suggestedCpu charges. */
+    processOverheadUsPerMessage: number | null;
     sigVerifyUs: number | null;
     sigSignUs: number | null;
     busyWorkPaidUs: number;

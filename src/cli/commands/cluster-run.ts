@@ -138,7 +138,7 @@ export async function clusterRunCommand(file: string, flags: ClusterRunFlags): P
     const pc = summary.real?.prometheus;
     const promLine =
       pc === undefined ? '' : ` | prometheus: ${pc.agree ? 'agrees with the acceptance logs' : 'DIFFERS from the acceptance logs'} (blocks ${pc.blocks.promql ?? 'none'} vs ${pc.blocks.logs}, txs ${pc.txs.promql ?? 'none'} vs ${pc.txs.logs})`;
-    process.stdout.write(flags.json === true ? `${JSON.stringify(summary)}\n` : `${humanLine(summary)} | real: emulation error p50/p99 ${e?.p50Ms ?? 0}/${e?.p99Ms ?? 0} ms, host CPU ${Math.round((summary.real?.hostCpu.busyFraction ?? 0) * 100)}%${promLine}\n`);
+    process.stdout.write(flags.json === true ? `${JSON.stringify(summary)}\n` : `${humanLine(summary)} | real: emulation error p50/p99 ${e?.p50Ms ?? 0}/${e?.p99Ms ?? 0} ms, host CPU ${Math.round((summary.real?.hostCpu.busyFraction ?? 0) * 100)}% (other work ${Math.round((summary.real?.hostCpu.otherFraction ?? 0) * 100)}%)${promLine}\n`);
     if (flags.out !== undefined) writeRunFile(flags.out, runId(point.id, seed), summary);
   }
   if (flags.out !== undefined) writeTables(flags.out, summaries);

@@ -4,16 +4,18 @@
  *
  * The real node pays every modelled cost as busy work (so that part matches
  * by construction) plus its own real overhead per message (decoding, the
- * engine's JavaScript, framing, the event loop) which the model does not
- * know about; with real signatures it pays the measured ML-DSA-65 cost
- * instead of sigVerify/sigSign. So the matching section is the scenario's,
- * with handlePerMessage raised by the measured overhead per message and the
+ * engine's JavaScript, encoding and framing, sockets, timers, the garbage
+ * collector: the node process's whole CPU time beyond busy work and
+ * signatures, per message received) which the model does not know about;
+ * with real signatures it pays the measured ML-DSA-65 cost instead of
+ * sigVerify/sigSign. So the matching section is the scenario's, with
+ * handlePerMessage raised by the measured overhead per message and the
  * signature costs replaced by the measured ones.
  */
 import type { Scenario } from '../../scenario/schema.js';
 
 export interface MeasuredCpu {
-  /** Real handling time per received message beyond the modelled busy work and signature checks, µs. */
+  /** Real CPU per received message beyond the modelled busy work and signature checks, µs. */
   meanHandleUs: number;
   /** Measured per ML-DSA-65 verification / signature, µs (null when real signatures were off). */
   sigVerifyUs: number | null;

@@ -44,6 +44,9 @@ export interface PairComparison {
   } | null;
   emulationErrorMs: { p50: number; p99: number } | null;
   hostCpuBusy: number | null;
+  /** Of it, this run's processes and other work on the machine (older summaries lack the split). */
+  hostCpuRun: number | null;
+  hostCpuOther: number | null;
 }
 
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -101,6 +104,8 @@ export function comparePair(sim: RunSummary, real: RunSummary, tol: Tolerances =
     calibration,
     emulationErrorMs: real.real === undefined ? null : { p50: real.real.emulationError.p50Ms, p99: real.real.emulationError.p99Ms },
     hostCpuBusy: real.real?.hostCpu.busyFraction ?? null,
+    hostCpuRun: real.real?.hostCpu.runFraction ?? null,
+    hostCpuOther: real.real?.hostCpu.otherFraction ?? null,
   };
 }
 
@@ -136,7 +141,7 @@ export function comparisonMarkdown(c: PairComparison): string {
     '',
     `KS distance, client latency distributions: ${c.ksClientLatency}`,
     `Safety violations: simulated ${c.safety.sim}, real ${c.safety.real}`,
-    ...(c.emulationErrorMs === null ? [] : [`Latency emulation error (actual − intended arrival): p50 ${c.emulationErrorMs.p50} ms, p99 ${c.emulationErrorMs.p99} ms; host CPU busy ${Math.round((c.hostCpuBusy ?? 0) * 100)}%`]),
+    ...(c.emulationErrorMs === null ? [] : [`Latency emulation error (actual − intended arrival): p50 ${c.emulationErrorMs.p50} ms, p99 ${c.emulationErrorMs.p99} ms; host CPU busy ${Math.round((c.hostCpuBusy ?? 0) * 100)}%${c.hostCpuRun === null || c.hostCpuOther === null ? '' : ` (this run ${Math.round(c.hostCpuRun * 100)}%, other work on the machine ${Math.round(c.hostCpuOther * 100)}%)`}`]),
     ...(c.calibration === null
       ? []
       : [

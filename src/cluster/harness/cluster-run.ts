@@ -23,7 +23,7 @@ import type { ProcessConfigInput } from '../node/process-config.js';
 import { ApiClient } from './api-client.js';
 import { collectRealRun } from './collect.js';
 import { FaultDriver, type ClusterActions, type RealisedFault } from './fault-driver.js';
-import { sampleHostCpu } from './host-cpu.js';
+import { sampleHostCpu, type HostCpuSample } from './host-cpu.js';
 import { nodeDir, processSlots, tokenPath } from './layout.js';
 import { arrivalsOf, LoadGenerator, signArrivals } from './load-generator.js';
 import { Supervisor, type ManagedProcess, type ReadyFile } from './supervisor.js';
@@ -121,7 +121,11 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
   const metricsPorts = new Map<NodeId, number>();
   const supervisor = new Supervisor(opts.nodeArgs ?? []);
   const clock = new RunClock();
-  const hostStart = sampleHostCpu();
+  // Host CPU over the run proper (from time 0 to the end of the duration, not the start-up and teardown), and the harness's own CPU then.
+  let hostStart = sampleHostCpu();
+  let hostEnd: HostCpuSample | undefined;
+  let harnessCpu0 = process.cpuUsage();
+  let harnessCpuUs = 0;
   const wallStart = process.hrtime.bigint();
   const progress = (p: Omit<ClusterProgress, 'elapsedSeconds' | 'endSeconds'>): void =>
     opts.onProgress?.({ ...p, elapsedSeconds: clock.started ? Math.max(0, clock.nowUs() / 1e6) : 0, endSeconds: scenario.duration / 1e6 });
@@ -294,6 +298,8 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     await monitor.startHarness(plan.faultPlan.windows, (us) => clock.msUntil(us));
     await Promise.all(supervisor.processes().map((p) => clients.get(p.index)!.ok('POST', '/start', { epochNs: epochNs.toString() })));
     for (const p of supervisor.processes()) watchEvents(p);
+    hostStart = sampleHostCpu();
+    harnessCpu0 = process.cpuUsage();
 
     load = new LoadGenerator(arrivals, clock, async (node, batch) => {
       const p = procOf.get(node)!;
@@ -315,6 +321,9 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     clearTimeout(endTimer);
     clearInterval(ticker);
     endUs = Math.min(scenario.duration, Math.max(0, clock.nowUs()));
+    hostEnd = sampleHostCpu();
+    const h = process.cpuUsage(harnessCpu0);
+    harnessCpuUs = h.user + h.system;
     if (ended !== undefined) failure = ended;
     progress({ phase: 'stopping', tps: 0, height });
   } catch (e) {
@@ -358,7 +367,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     processes: slots.length,
     nodesPerProcess: opts.nodesPerProcess,
     realSignatures: opts.realSignatures,
-    hostCpu: { start: hostStart, end: sampleHostCpu() },
+    hostCpu: { start: hostStart, end: hostEnd ?? sampleHostCpu(), harnessCpuUs },
     ...(failure === undefined ? {} : { failure }),
     storeEngine: STORE_ENGINE,
   });

@@ -40,7 +40,8 @@ export interface CollectInput {
   processes: number;
   nodesPerProcess: number;
   realSignatures: boolean;
-  hostCpu: { start: HostCpuSample; end: HostCpuSample };
+  /** Samples at time 0 and at the end of the duration; the harness's CPU µs in between. */
+  hostCpu: { start: HostCpuSample; end: HostCpuSample; harnessCpuUs: number };
   /** Set when the run ended early (a node died on its own, the harness failed). */
   failure?: string;
   storeEngine: string;
@@ -197,6 +198,7 @@ export function collectRealRun(input: CollectInput): RunSummary {
     handleUs += v.handleUs;
   }
   const meanHandle = received === 0 ? 0 : handleUs / received;
+  const overhead = processOverheadPerMessage(histories, p);
   const sigVerifyUs = sig.verifies === 0 ? null : sig.verifyUs / sig.verifies;
   const sigSignUs = sig.signs === 0 ? null : sig.signUs / sig.signs;
 
@@ -236,19 +238,20 @@ export function collectRealRun(input: CollectInput): RunSummary {
     loadGenerator: { ...input.load, lagMs: quantiles(lag) },
     faults: input.faults.map((f) => ({ kind: f.kind, nodes: [...f.nodes], plannedSeconds: round(f.plannedUs / 1e6), realisedSeconds: round(f.startedUs / 1e6), doneSeconds: round(f.doneUs / 1e6), outcome: f.outcome })),
     restarts: restartsOf(histories),
-    hostCpu: { cores, busyFraction: round(hostCpuBetween(input.hostCpu.start, input.hostCpu.end), 4), loadAverage1m: round(loadavg()[0] ?? 0, 2) },
+    hostCpu: hostCpuOf(cores, input.hostCpu, nodes.cpuBusyUs, endUs),
     perNode,
     transport: { badFrames, ...transport },
     store: { engine: input.storeEngine, writes: storeWrites, meanWriteMs: round(storeWrites === 0 ? 0 : storeUs / storeWrites / 1000) },
     calibration: {
       perKind: Object.fromEntries([...perKind.entries()].toSorted(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, { received: v.received, meanHandleUs: round(v.received === 0 ? 0 : v.handleUs / v.received, 1) }])),
       meanHandleUsPerMessage: round(meanHandle, 1),
+      processOverheadUsPerMessage: overhead === null ? null : round(overhead, 1),
       sigVerifyUs: sigVerifyUs === null ? null : round(sigVerifyUs, 1),
       sigSignUs: sigSignUs === null ? null : round(sigSignUs, 1),
       busyWorkPaidUs: Math.round(busyPaid),
       modelledChargedUs: Math.round(charged),
       scenarioCpu: formatCpuSection(scenario, { meanHandleUs: 0, sigVerifyUs: null, sigSignUs: null }),
-      suggestedCpu: formatCpuSection(scenario, { meanHandleUs: meanHandle, sigVerifyUs, sigSignUs }),
+      suggestedCpu: formatCpuSection(scenario, { meanHandleUs: overhead ?? meanHandle, sigVerifyUs, sigSignUs }),
     },
     environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpuModel: cpus()[0]?.model ?? 'unknown', cores },
   };
@@ -293,4 +296,43 @@ function restartsOf(histories: readonly NodeHistory[]): RealRunDetails['restarts
     }
   }
   return out;
+}
+
+/**
+ * The machine's CPU over the run: all of it (/proc/stat), the part this run
+ * spent (its node processes, every incarnation, and the harness), and the
+ * rest, which is other work on a shared machine. The run's part counts each
+ * node process's whole life (its start-up too), so it is a slight over-estimate.
+ */
+export function hostCpuOf(cores: number, h: CollectInput['hostCpu'], nodeCpuUs: Float64Array, endUs: number): RealRunDetails['hostCpu'] {
+  const busy = hostCpuBetween(h.start, h.end);
+  const capacity = cores * Math.max(1, endUs);
+  const own = Math.min(1, (nodeCpuUs.reduce((a, b) => a + b, 0) + h.harnessCpuUs) / capacity);
+  return { cores, busyFraction: round(busy, 4), runFraction: round(own, 4), otherFraction: round(Math.max(0, busy - own), 4), loadAverage1m: round(loadavg()[0] ?? 0, 2) };
+}
+
+/**
+ * What a node process spends per message it receives beyond the modelled
+ * busy work and the signature checks, in the steady state (from each
+ * incarnation's first stats line, a second after its boot, to its last):
+ * decoding, the engine, encoding and framing what it sends, the sockets, the
+ * timers, the history, the garbage collector. This, not the handler time
+ * alone, is what the simulator must charge per message for its nodes to be
+ * as busy as the real ones. Null without two stats lines of one incarnation.
+ */
+/** A stats line's process CPU beyond busy work and signatures, µs (process-wide). */
+const unmodelledCpuUs = (x: Stats): number => x.process.cpuUserUs + x.process.cpuSystemUs - x.busyUs - x.sig.verifyUs - x.sig.signUs;
+
+export function processOverheadPerMessage(histories: readonly NodeHistory[], nodesPerProcess: number): number | null {
+  let cpu = 0;
+  let msgs = 0;
+  for (const h of histories) {
+    for (const [inc, last] of h.lastStats) {
+      const first = h.firstStats.get(inc);
+      if (first === undefined || first === last) continue;
+      cpu += (unmodelledCpuUs(last) - unmodelledCpuUs(first)) / nodesPerProcess;
+      msgs += last.received - first.received;
+    }
+  }
+  return msgs > 0 ? Math.max(0, cpu / msgs) : null;
 }

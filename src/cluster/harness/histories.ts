@@ -34,6 +34,8 @@ export interface NodeHistory {
   records: HistoryRecord[];
   /** incarnation -> its last stats line. */
   lastStats: Map<number, Stats>;
+  /** incarnation -> its first stats line (one second after its boot: start-up is behind it). */
+  firstStats: Map<number, Stats>;
   /** Boot records in order (one per incarnation). */
   boots: Array<Extract<HistoryRecord, { k: 'boot' }>>;
   /** Lines that did not parse (a torn last line after kill -9 is possible in principle; counted, never trusted). */
@@ -42,7 +44,7 @@ export interface NodeHistory {
 
 export function readHistory(runDir: string, node: NodeId): NodeHistory {
   const path = historyPath(runDir, node);
-  const h: NodeHistory = { node, records: [], lastStats: new Map(), boots: [], badLines: 0 };
+  const h: NodeHistory = { node, records: [], lastStats: new Map(), firstStats: new Map(), boots: [], badLines: 0 };
   if (!existsSync(path)) return h;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line === '') continue;
@@ -59,7 +61,11 @@ export function readHistory(runDir: string, node: NodeId): NodeHistory {
     }
     h.records.push(r);
     if (r.k === 'boot') h.boots.push(r);
-    else if (r.k === 'stats') h.lastStats.set((r as Stats).inc, r as Stats);
+    else if (r.k === 'stats') {
+      const st = r as Stats;
+      if (!h.firstStats.has(st.inc)) h.firstStats.set(st.inc, st);
+      h.lastStats.set(st.inc, st);
+    }
   }
   return h;
 }
