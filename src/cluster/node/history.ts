@@ -15,7 +15,7 @@
  *   {"k":"poll","n":3,"t":1000,"cnt":40,"ok":38}              polls finished since the last poll line
  *   {"k":"stats","n":3,"t":1000,...}                          cumulative counters of this incarnation
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Micros, NodeId } from '../../consensus/host.js';
 
@@ -49,5 +49,47 @@ export class HistoryFile {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+}
+
+/**
+ * What an earlier incarnation left in a history: the height of the last block it reported accepted (0: none) and
+ * the time of its last line. Read backwards in 64 KiB steps until a `chk` line turns up (a torn last line is skipped).
+ */
+export function lastReported(path: string): { height: number; lastT: number } {
+  const out = { height: 0, lastT: 0 };
+  if (!existsSync(path)) return out;
+  const fd = openSync(path, 'r');
+  try {
+    let end = fstatSync(fd).size;
+    let carry = '';
+    let sawLine = false;
+    while (end > 0) {
+      const start = Math.max(0, end - 65_536);
+      const buf = Buffer.alloc(end - start);
+      readSync(fd, buf, 0, buf.length, start);
+      const lines = (buf.toString('utf8') + carry).split('\n');
+      carry = start > 0 ? (lines.shift() ?? '') : '';
+      for (let i = lines.length - 1; i >= 0; i--) {
+        let r: { k?: unknown; t?: unknown; in?: { height?: unknown } };
+        try {
+          r = JSON.parse(lines[i] ?? '') as typeof r;
+        } catch {
+          continue;
+        }
+        if (!sawLine && typeof r.t === 'number') {
+          out.lastT = r.t;
+          sawLine = true;
+        }
+        if (r.k === 'chk' && typeof r.in?.height === 'number') {
+          out.height = r.in.height;
+          return out;
+        }
+      }
+      end = start;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -46,7 +46,7 @@ import { LinkScheduler } from '../net/link-scheduler.js';
 import { decodeIncoming } from '../net/incoming.js';
 import { TcpTransport, type PeerAddress } from '../net/transport.js';
 import { ChainStore, type Reservation } from '../store/chain-store.js';
-import { HistoryFile, type HistoryRecord } from './history.js';
+import { HistoryFile, lastReported, type HistoryRecord } from './history.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { StallTracker } from './stall-tracker.js';
 import { behaviourFor, SwitchableBehaviour, type ByzantineSpec } from './switchable-behaviour.js';
@@ -184,6 +184,7 @@ export class RealNode {
     await this.store.open();
     await this.store.claim({ scenario: this.opts.scenario.name, seed: this.opts.seed, runTag: this.opts.runTag, node: this.id });
     const stored = await this.store.chain();
+    this.reportRecovered(stored.map((e) => e.block));
     if (this.sigs !== undefined) {
       for (const e of stored) {
         const bodies: SignedTx[] = [];
@@ -208,6 +209,19 @@ export class RealNode {
     const last = this.node.lastAcceptedBlock();
     this.opts.log(`node ${this.id}: incarnation ${this.incarnation}, restored ${stored.length} accepted blocks (last ${last.id} at height ${last.height}), transport on ${this.opts.listenHost}:${this.port}`);
     return this.port;
+  }
+
+  /**
+   * Acceptances are reported once durable, so a SIGKILL between a batch's fsync and its report leaves blocks in the
+   * store that the history never saw: report them now, at the time of the history's last line (they were accepted
+   * after it, before this incarnation), so that the history holds exactly the stored chain (the harness's restart
+   * check and the PromQL-vs-logs cross-check read it).
+   */
+  private reportRecovered(stored: readonly Block[]): void {
+    const seen = lastReported(this.history.path);
+    const missing = stored.filter((b) => b.height > seen.height);
+    for (const b of missing) this.record({ k: 'chk', n: this.id, t: seen.lastT, in: { id: b.id, height: b.height, parent: b.parent, txs: b.txs } });
+    if (missing.length > 0) this.opts.log(`node ${this.id}: ${missing.length} stored block(s) above the last reported height ${seen.height} reported now`);
   }
 
   setPeers(peers: ReadonlyMap<NodeId, PeerAddress>): void {
