@@ -2,177 +2,230 @@
  * The JSON summary of one run: the contract between the runner, `avsim run
  * --json`, sweeps, results files and reports. Field names are stable; add
  * fields, never rename them.
+ *
+ * Written once, as zod schemas; the TypeScript types are inferred from them
+ * (z.infer), and the report validates every results file it reads against
+ * the same schemas (parseRunSummary). Extra fields pass (the contract only
+ * ever grows). Optional fields are exactOptional: absent, never `undefined`
+ * (JSON has no undefined).
  */
-import type { LimitKind } from '../sim/types.js';
+import { z } from 'zod';
+import { LIMIT_KINDS } from '../sim/types.js';
 
-export interface LatencyQuantilesMs {
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  max: number;
+const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+const nonNeg = finite.refine((x) => x >= 0, { error: 'must be >= 0' });
+const fraction = finite.refine((x) => x >= 0 && x <= 1, { error: 'must be a fraction 0..1' });
+const count = z.number().int().min(0);
+
+export const LatencyQuantilesMsSchema = z.object({
+  p50: nonNeg,
+  p95: nonNeg,
+  p99: nonNeg,
+  mean: nonNeg,
+  max: nonNeg,
   /** Number of samples the quantiles were computed from. */
-  count: number;
-}
+  count,
+});
+export type LatencyQuantilesMs = z.infer<typeof LatencyQuantilesMsSchema>;
 
-export interface CheckResult {
+export const CheckResultSchema = z.object({
   /** The check as written in the scenario, e.g. `latency.p95 <= 100ms`. */
-  expr: string;
-  ok: boolean;
+  expr: z.string(),
+  ok: z.boolean(),
   /** The measured value the check compared (in the check's unit), or null when the metric is missing. */
-  value: number | null;
-}
+  value: finite.nullable(),
+});
+export type CheckResult = z.infer<typeof CheckResultSchema>;
 
 /** How a run ended. A run that hits a limit ends with a labelled failure, never a hang. */
-export type RunOutcome =
-  | { kind: 'completed' }
-  | { kind: 'limit'; limit: LimitKind; detail: string }
-  | { kind: 'error'; message: string };
+export const RunOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('completed') }),
+  z.object({ kind: z.literal('limit'), limit: z.enum(LIMIT_KINDS), detail: z.string() }),
+  z.object({ kind: z.literal('error'), message: z.string() }),
+]);
+export type RunOutcome = z.infer<typeof RunOutcomeSchema>;
 
-export interface SafetySummary {
+export const SafetySummarySchema = z.object({
   /** Conflicting acceptances among honest nodes (same height, different block; or conflicting transactions). */
-  violations: number;
+  violations: count,
   /** First few violations, each with what reproduces it. */
-  examples: Array<{ height: number; nodes: number[]; blocks: string[]; timeMs: number }>;
-}
+  examples: z.array(z.object({ height: z.number().int(), nodes: z.array(z.number().int()), blocks: z.array(z.string()), timeMs: nonNeg })),
+});
+export type SafetySummary = z.infer<typeof SafetySummarySchema>;
 
-export interface LivenessSummary {
+export const LivenessSummarySchema = z.object({
   /** True when all honest work submitted before (end - bound) was accepted. */
-  ok: boolean;
+  ok: z.boolean(),
   /** Honest transactions still undecided past the liveness bound at the end of the run. */
-  undecided: number;
+  undecided: count,
   /** Honest transactions that were accepted, but later than the bound allows. */
-  lateAccepted: number;
+  lateAccepted: count,
   /** Bound used, in ms. */
-  boundMs: number;
-}
+  boundMs: nonNeg,
+});
+export type LivenessSummary = z.infer<typeof LivenessSummarySchema>;
 
 /** Accepted transactions per second in one time bucket, for throughput-over-time plots. */
-export interface ThroughputPoint {
-  tSeconds: number;
-  tps: number;
+export const ThroughputPointSchema = z.object({
+  tSeconds: nonNeg,
+  tps: nonNeg,
   /** Offered load in this bucket, transactions/s (optional; lets a ramp run plot TPS vs offered load). */
-  offeredTps?: number;
-}
-
-export interface RunSummary {
-  scenario: string;
-  seed: number;
-  nodes: number;
-  /** Sweep point this run belongs to: field path -> value (empty for a plain run). */
-  point: Record<string, string | number | boolean>;
-  outcome: RunOutcome;
-  /** Hex rolling hash over every processed event: same scenario + seed => same hash. */
-  traceHash: string;
-  events: number;
-  simSeconds: number;
-  wallSeconds: number;
-  eventsPerSecond: number;
-  simToWallRatio: number;
-  /** Offered load in transactions/s (mean over the run). */
-  offeredTps: number;
-  /** Sustained accepted transactions per second (after warm-up). */
-  tps: number;
-  acceptedTransactions: number;
-  acceptedBlocks: number;
-  /** Client-observed finality latency: submission to first acceptance by the node the client submitted to. */
-  latencyMs: LatencyQuantilesMs;
-  /**
-   * Optional client-observed latency CDF (ascending ms, fraction of samples <= ms),
-   * at most a few hundred points; the report's CDF plot falls back to the quantiles without it.
-   */
-  latencyCdf?: Array<{ ms: number; fraction: number }>;
-  /** Per-node finality latency: block issue to acceptance, over all honest nodes. */
-  nodeLatencyMs: LatencyQuantilesMs;
-  pollSuccessRate: number;
-  pollsPerDecision: number;
-  messagesPerNodePerSecond: number;
-  bytesPerNodePerSecond: number;
-  /** Mean CPU utilisation over nodes, 0..1. */
-  cpuUtilisation: number;
-  /** Highest single-node CPU utilisation, 0..1. */
-  cpuUtilisationMax: number;
-  /** Mean CPU queueing delay per processed message, ms. */
-  cpuQueueDelayMs: number;
-  memoryBytesPerNode: number;
-  /** Time from the last fault healing to the first accepted block after it, ms (null when there were no faults). */
-  recoveryMs: number | null;
-  throughput: ThroughputPoint[];
-  /** Fault windows, for shading throughput-over-time plots. */
-  faultWindows: Array<{ kind: string; startSeconds: number; endSeconds: number }>;
-  byzantine: { strategy: string; fraction: number; nodes: number } | null;
-  safety: SafetySummary;
-  liveness: LivenessSummary;
-  checks: CheckResult[];
-  /** The one command that re-runs exactly this case. */
-  repro: string;
-  /** Client-submitted transactions rejected on their node (double spends that lost); 0 for protocols without conflicts. */
-  rejectedTransactions?: number;
-  /**
-   * What only some protocols measure (src/consensus/protocol.ts RunMetrics.count /
-   * observe), by name, honest nodes only: counters summed over nodes, and
-   * distributions as quantiles in the unit the name carries. Keys sorted.
-   */
-  protocolMetrics?: {
-    counters: Record<string, number>;
-    distributions: Record<string, LatencyQuantilesMs>;
-  };
-  /** Where the figures come from: the simulator (absent or 'sim') or real node processes (`avsim cluster run`). */
-  mode?: 'sim' | 'real';
-  /** What only a real run has: emulation error, realised faults, host load, calibration (src/cluster). */
-  real?: RealRunDetails;
-}
+  offeredTps: nonNeg.exactOptional(),
+});
+export type ThroughputPoint = z.infer<typeof ThroughputPointSchema>;
 
 /** Quantiles in ms of a real-run measurement. */
-export interface RealQuantilesMs {
-  count: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  meanMs: number;
-}
+export const RealQuantilesMsSchema = z.object({ count, p50Ms: finite, p99Ms: finite, maxMs: finite, meanMs: finite });
+export type RealQuantilesMs = z.infer<typeof RealQuantilesMsSchema>;
 
 /**
  * The real side of a run (`avsim cluster run`). A real run is not
  * bit-reproducible: it records what happened, and is compared with the
  * simulated run by distribution (`avsim compare`).
  */
-export interface RealRunDetails {
-  processes: number;
-  nodesPerProcess: number;
-  realSignatures: boolean;
+export const RealRunDetailsSchema = z.object({
+  processes: count,
+  nodesPerProcess: count,
+  realSignatures: z.boolean(),
   /** Actual minus intended message arrival over every delivered message: how far the machine, not the model, set the latency. */
-  emulationError: RealQuantilesMs & { early: number; maxEarlyMs: number; /** Left out: meant to arrive while the receiver was frozen (a pause fault). */ frozen: number };
+  emulationError: RealQuantilesMsSchema.extend({
+    early: count,
+    maxEarlyMs: finite,
+    /** Left out: meant to arrive while the receiver was frozen (a pause fault). */
+    frozen: count,
+  }),
   /** Frames held back to keep a link FIFO, mean ms per message (a designed deviation from the simulator, which may reorder). */
-  fifoHoldMeanMs: number;
-  loadGenerator: { offered: number; submitted: number; rejected: number; unreachable: number; lagMs: RealQuantilesMs };
+  fifoHoldMeanMs: finite,
+  loadGenerator: z.object({ offered: count, submitted: count, rejected: count, unreachable: count, lagMs: RealQuantilesMsSchema }),
   /** Faults as planned (scenario offsets) and as realised on the run clock; `doneSeconds` when the action completed (a restarted node ready). */
-  faults: Array<{ kind: string; nodes: number[]; plannedSeconds: number; realisedSeconds: number; doneSeconds: number; outcome: string }>;
+  faults: z.array(
+    z.object({ kind: z.string(), nodes: z.array(z.number().int()), plannedSeconds: finite, realisedSeconds: finite, doneSeconds: finite, outcome: z.string() }),
+  ),
   /** Restarted nodes: the chain they reopened and whether what they accepted next continued it. */
-  restarts: Array<{ node: number; incarnation: number; restoredHeight: number; restoredId: number; nextHeight: number | null; continued: boolean | null }>;
+  restarts: z.array(
+    z.object({
+      node: z.number().int(),
+      incarnation: z.number().int(),
+      restoredHeight: z.number().int(),
+      restoredId: z.number().int(),
+      nextHeight: z.number().int().nullable(),
+      continued: z.boolean().nullable(),
+    }),
+  ),
   /**
    * Whole-machine CPU from time 0 to the end of the duration (all cores, from /proc/stat), 0..1; the part this run's
    * processes spent (nodes and harness) and the rest (other work on a shared machine); the load average at the end.
    */
-  hostCpu: { cores: number; busyFraction: number; runFraction: number; otherFraction: number; loadAverage1m: number };
-  perNode: Array<{ node: number; cpuUtilisation: number; rssBytes: number; messagesSent: number; incarnations: number }>;
-  transport: { badFrames: Record<string, number>; droppedNotConnected: number; droppedQueueFull: number; disconnects: number; codecErrors: number; refusedMessages: number };
-  store: { engine: string; writes: number; meanWriteMs: number };
+  hostCpu: z.object({ cores: count, busyFraction: finite, runFraction: finite, otherFraction: finite, loadAverage1m: finite }),
+  perNode: z.array(z.object({ node: z.number().int(), cpuUtilisation: finite, rssBytes: finite, messagesSent: count, incarnations: count })),
+  transport: z.object({
+    badFrames: z.record(z.string(), count),
+    droppedNotConnected: count,
+    droppedQueueFull: count,
+    disconnects: count,
+    codecErrors: count,
+    refusedMessages: count,
+  }),
+  store: z.object({ engine: z.string(), writes: count, meanWriteMs: finite }),
   /** What the nodes spent, per message kind and per signature; and the scenario `cpu` section that would make the simulator spend the same. */
-  calibration: {
-    perKind: Record<string, { received: number; meanHandleUs: number }>;
-    meanHandleUsPerMessage: number;
+  calibration: z.object({
+    perKind: z.record(z.string(), z.object({ received: count, meanHandleUs: finite })),
+    meanHandleUsPerMessage: finite,
     /** Whole-process CPU per received message beyond busy work and signatures (steady state): what suggestedCpu charges. */
-    processOverheadUsPerMessage: number | null;
-    sigVerifyUs: number | null;
-    sigSignUs: number | null;
-    busyWorkPaidUs: number;
-    modelledChargedUs: number;
+    processOverheadUsPerMessage: finite.nullable(),
+    sigVerifyUs: finite.nullable(),
+    sigSignUs: finite.nullable(),
+    busyWorkPaidUs: finite,
+    modelledChargedUs: finite,
     /** The run's own cpu section, and the one that would make the simulator spend what the real nodes spent. */
-    scenarioCpu: Record<string, string | boolean>;
-    suggestedCpu: Record<string, string | boolean>;
-  };
-  environment: { node: string; platform: string; cpuModel: string; cores: number };
+    scenarioCpu: z.record(z.string(), z.union([z.string(), z.boolean()])),
+    suggestedCpu: z.record(z.string(), z.union([z.string(), z.boolean()])),
+  }),
+  environment: z.object({ node: z.string(), platform: z.string(), cpuModel: z.string(), cores: count }),
   /** With `--prometheus`: accepted blocks and transactions (summed over the nodes' chains) from PromQL and from the acceptance logs. */
-  prometheus?: { blocks: { promql: number | null; logs: number }; txs: { promql: number | null; logs: number }; agree: boolean; dataDir: string };
+  prometheus: z
+    .object({
+      blocks: z.object({ promql: finite.nullable(), logs: finite }),
+      txs: z.object({ promql: finite.nullable(), logs: finite }),
+      agree: z.boolean(),
+      dataDir: z.string(),
+    })
+    .exactOptional(),
+});
+export type RealRunDetails = z.infer<typeof RealRunDetailsSchema>;
+
+export const RunSummarySchema = z.object({
+  scenario: z.string().min(1),
+  seed: count,
+  nodes: z.number().int().min(1),
+  /** Sweep point this run belongs to: field path -> value (empty for a plain run). */
+  point: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  outcome: RunOutcomeSchema,
+  /** Hex rolling hash over every processed event: same scenario + seed => same hash. */
+  traceHash: z.string().regex(/^[0-9a-f]+$/, { error: 'must be a hex string' }),
+  events: count,
+  simSeconds: nonNeg,
+  wallSeconds: nonNeg,
+  eventsPerSecond: nonNeg,
+  simToWallRatio: nonNeg,
+  /** Offered load in transactions/s (mean over the run). */
+  offeredTps: nonNeg,
+  /** Sustained accepted transactions per second (after warm-up). */
+  tps: nonNeg,
+  acceptedTransactions: count,
+  acceptedBlocks: count,
+  /** Client-observed finality latency: submission to first acceptance by the node the client submitted to. */
+  latencyMs: LatencyQuantilesMsSchema,
+  /**
+   * Optional client-observed latency CDF (ascending ms, fraction of samples <= ms),
+   * at most a few hundred points; the report's CDF plot falls back to the quantiles without it.
+   */
+  latencyCdf: z.array(z.object({ ms: nonNeg, fraction })).max(10_000).exactOptional(),
+  /** Per-node finality latency: block issue to acceptance, over all honest nodes. */
+  nodeLatencyMs: LatencyQuantilesMsSchema,
+  pollSuccessRate: fraction,
+  pollsPerDecision: nonNeg,
+  messagesPerNodePerSecond: nonNeg,
+  bytesPerNodePerSecond: nonNeg,
+  /** Mean CPU utilisation over nodes, 0..1. */
+  cpuUtilisation: fraction,
+  /** Highest single-node CPU utilisation, 0..1. */
+  cpuUtilisationMax: fraction,
+  /** Mean CPU queueing delay per processed message, ms. */
+  cpuQueueDelayMs: nonNeg,
+  memoryBytesPerNode: nonNeg,
+  /** Time from the last fault healing to the first accepted block after it, ms (null when there were no faults). */
+  recoveryMs: nonNeg.nullable(),
+  throughput: z.array(ThroughputPointSchema),
+  /** Fault windows, for shading throughput-over-time plots. */
+  faultWindows: z.array(z.object({ kind: z.string(), startSeconds: nonNeg, endSeconds: nonNeg })),
+  byzantine: z.object({ strategy: z.string(), fraction, nodes: count }).nullable(),
+  safety: SafetySummarySchema,
+  liveness: LivenessSummarySchema,
+  checks: z.array(CheckResultSchema),
+  /** The one command that re-runs exactly this case. */
+  repro: z.string().min(1),
+  /** Client-submitted transactions rejected on their node (double spends that lost); 0 for protocols without conflicts. */
+  rejectedTransactions: count.exactOptional(),
+  /**
+   * What only some protocols measure (src/consensus/protocol.ts RunMetrics.count /
+   * observe), by name, honest nodes only: counters summed over nodes, and
+   * distributions as quantiles in the unit the name carries. Keys sorted.
+   */
+  protocolMetrics: z
+    .object({ counters: z.record(z.string(), finite), distributions: z.record(z.string(), LatencyQuantilesMsSchema) })
+    .exactOptional(),
+  /** Where the figures come from: the simulator (absent or 'sim') or real node processes (`avsim cluster run`). */
+  mode: z.enum(['sim', 'real']).exactOptional(),
+  /** What only a real run has: emulation error, realised faults, host load, calibration (src/cluster). */
+  real: RealRunDetailsSchema.exactOptional(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** Validates a parsed results file against the contract; the error names the first bad field. Extra fields are kept. */
+export function parseRunSummary(data: unknown): { ok: true; summary: RunSummary } | { ok: false; error: string } {
+  const r = RunSummarySchema.safeParse(data);
+  if (r.success) return { ok: true, summary: data as RunSummary };
+  const first = r.error.issues[0];
+  return { ok: false, error: first === undefined ? 'invalid' : `${first.path.join('.') || '(top level)'}: ${first.message}` };
 }

@@ -6,11 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunSummary } from '../metrics/summary.js';
 import { aggregate } from './aggregate.js';
 import { removeStaleTemps, writeFileAtomic, isTempFile } from './atomic.js';
 import { pointsCsv, runsCsv, throughputCsv } from './csv.js';
-import { parseRunSummary } from './summary-schema.js';
+import { parseRunSummary, type RunSummary } from '../metrics/summary.js';
 
 export const RUNS_DIR = 'runs';
 /** Most runs a report reads. */

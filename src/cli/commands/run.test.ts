@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixtureSummary } from '../../report/fixtures.js';
-import { RunSummarySchema } from '../../report/summary-schema.js';
+import { RunSummarySchema } from '../../metrics/summary.js';
 
 // The real runner is someone else's; this test holds the CLI's side of the contract.
 vi.mock('../../runner/run-scenario.js', () => ({

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../metrics/summary.js';
 import type { SweepIndex } from '../../parallel/sweep-index.js';
-import { RunSummarySchema } from '../../report/summary-schema.js';
+import { RunSummarySchema } from '../../metrics/summary.js';
 import { runSweepTask, type SweepTaskPayload } from '../../runner/sweep-worker.js';
 import type { SweepTask } from '../../parallel/task.js';
 import { sweepTasks } from './sweep.js';
