@@ -39,6 +39,6 @@ const out = {
   eventsPerWallSecond: Math.round(r.events / wall),
   eventsPerCpuSecond: Math.round(r.events / cpuSeconds),
   simToWallRatio: Number((scenario.duration / 1e6 / wall).toFixed(3)),
-  acceptedHeight: run.collector.maxAcceptedHeight,
+  acceptedHeight: run.collector.counts.maxAcceptedHeight,
 };
 console.log(JSON.stringify(out));

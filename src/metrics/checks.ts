@@ -4,12 +4,10 @@
  * Parsed once at load time (a bad expression is a validation error naming
  * the check) and evaluated against a RunSummary after the run.
  */
+import { RUN_COLUMNS, type Dimension } from './run-columns.js';
 import type { CheckResult, RunSummary } from './summary.js';
 
 export type Operator = '>=' | '<=' | '>' | '<' | '==' | '!=';
-
-/** What a metric measures decides which units a check may write after its number. */
-type Dimension = 'count' | 'rate' | 'timeMs' | 'fraction' | 'bytes' | 'boolean';
 
 interface MetricDef {
   dimension: Dimension;
@@ -17,38 +15,10 @@ interface MetricDef {
   help: string;
 }
 
-const q = (pick: (s: RunSummary) => number): ((s: RunSummary) => number) => pick;
-
-/** Every metric a check may name. Time metrics are read in ms, fractions as 0..1. */
-export const METRICS: Readonly<Record<string, MetricDef>> = {
-  tps: { dimension: 'rate', read: q((s) => s.tps), help: 'sustained accepted transactions/s' },
-  offeredTps: { dimension: 'rate', read: q((s) => s.offeredTps), help: 'offered load, transactions/s' },
-  'latency.p50': { dimension: 'timeMs', read: q((s) => s.latencyMs.p50), help: 'client-observed finality p50' },
-  'latency.p95': { dimension: 'timeMs', read: q((s) => s.latencyMs.p95), help: 'client-observed finality p95' },
-  'latency.p99': { dimension: 'timeMs', read: q((s) => s.latencyMs.p99), help: 'client-observed finality p99' },
-  'latency.mean': { dimension: 'timeMs', read: q((s) => s.latencyMs.mean), help: 'client-observed finality mean' },
-  'latency.max': { dimension: 'timeMs', read: q((s) => s.latencyMs.max), help: 'client-observed finality max' },
-  'nodeLatency.p50': { dimension: 'timeMs', read: q((s) => s.nodeLatencyMs.p50), help: 'per-node finality p50' },
-  'nodeLatency.p95': { dimension: 'timeMs', read: q((s) => s.nodeLatencyMs.p95), help: 'per-node finality p95' },
-  'nodeLatency.p99': { dimension: 'timeMs', read: q((s) => s.nodeLatencyMs.p99), help: 'per-node finality p99' },
-  'safety.violations': { dimension: 'count', read: q((s) => s.safety.violations), help: 'conflicting honest acceptances' },
-  'liveness.undecided': { dimension: 'count', read: q((s) => s.liveness.undecided), help: 'honest transactions undecided past the bound' },
-  'liveness.ok': { dimension: 'boolean', read: (s) => s.liveness.ok, help: 'all honest work decided within the bound' },
-  pollSuccessRate: { dimension: 'fraction', read: q((s) => s.pollSuccessRate), help: 'successful polls / polls, 0..1 (or %)' },
-  pollsPerDecision: { dimension: 'count', read: q((s) => s.pollsPerDecision), help: 'polls per accepted block' },
-  cpuUtilisation: { dimension: 'fraction', read: q((s) => s.cpuUtilisation), help: 'mean CPU utilisation, 0..1 (or %)' },
-  cpuUtilisationMax: { dimension: 'fraction', read: q((s) => s.cpuUtilisationMax), help: 'busiest node CPU utilisation' },
-  cpuQueueDelay: { dimension: 'timeMs', read: q((s) => s.cpuQueueDelayMs), help: 'mean CPU queueing delay' },
-  messagesPerNodePerSecond: { dimension: 'count', read: q((s) => s.messagesPerNodePerSecond), help: 'messages per node per second' },
-  bytesPerNodePerSecond: { dimension: 'bytes', read: q((s) => s.bytesPerNodePerSecond), help: 'bytes per node per second' },
-  memoryBytesPerNode: { dimension: 'bytes', read: q((s) => s.memoryBytesPerNode), help: 'memory per virtual node' },
-  recovery: { dimension: 'timeMs', read: (s) => s.recoveryMs, help: 'last fault healed -> next accepted block' },
-  acceptedBlocks: { dimension: 'count', read: q((s) => s.acceptedBlocks), help: 'accepted blocks' },
-  acceptedTransactions: { dimension: 'count', read: q((s) => s.acceptedTransactions), help: 'accepted transactions' },
-  events: { dimension: 'count', read: q((s) => s.events), help: 'events processed' },
-  eventsPerSecond: { dimension: 'rate', read: q((s) => s.eventsPerSecond), help: 'events per wall-clock second' },
-  simToWallRatio: { dimension: 'count', read: q((s) => s.simToWallRatio), help: 'simulated seconds per wall second' },
-};
+/** Every metric a check may name: the checkable rows of the run-metrics table (src/metrics/run-columns.ts). */
+export const METRICS: Readonly<Record<string, MetricDef>> = Object.fromEntries(
+  RUN_COLUMNS.flatMap((c) => (c.check === undefined ? [] : [[c.check.name, { dimension: c.check.dimension, read: c.read, help: c.check.help }] as const])),
+);
 
 /** Unit suffix -> factor to the metric's native unit, by dimension. */
 const UNITS: Readonly<Record<Dimension, Readonly<Record<string, number>>>> = {

@@ -3,23 +3,16 @@
  * each group with means and 95% confidence intervals over seeds.
  */
 import type { RunSummary } from '../metrics/summary.js';
+import { POINT_MEANS, type PointMeanName } from './point-columns.js';
 import { meanCi, type MeanCi } from './stats.js';
 
-export interface PointSummary {
+export type PointSummary = {
   /** Stable key: scenario + point values. */
   key: string;
   scenario: string;
   point: RunSummary['point'];
   nodes: number;
   seeds: number[];
-  offeredTps: MeanCi;
-  tps: MeanCi;
-  p50: MeanCi;
-  p95: MeanCi;
-  p99: MeanCi;
-  pollSuccessRate: MeanCi;
-  cpuUtilisation: MeanCi;
-  bytesPerNodePerSecond: MeanCi;
   byzantineFraction: number;
   /** Some run of this point had fault windows. */
   faulted: boolean;
@@ -29,7 +22,7 @@ export interface PointSummary {
   checksFailed: number;
   /** Runs that did not complete (hit a limit or errored). */
   incomplete: number;
-}
+} & Record<PointMeanName, MeanCi>; // each of POINT_MEANS, averaged over seeds
 
 /** Scenario + node count + point values: runs of one point differ only in seed (node count included, as `--set` can change it outside a sweep). */
 export function pointKey(s: Pick<RunSummary, 'scenario' | 'point' | 'nodes'>): string {
@@ -49,21 +42,14 @@ export function aggregate(runs: readonly RunSummary[]): PointSummary[] {
   for (const [key, g] of groups) {
     const first = g[0];
     if (first === undefined) continue;
-    const pick = (f: (r: RunSummary) => number): MeanCi => meanCi(g.map(f));
+    const means = Object.fromEntries(Object.entries(POINT_MEANS).map(([name, of]) => [name, meanCi(g.map(of))])) as Record<PointMeanName, MeanCi>;
     out.push({
       key,
       scenario: first.scenario,
       point: first.point,
       nodes: first.nodes,
       seeds: g.map((r) => r.seed).sort((a, b) => a - b),
-      offeredTps: pick((r) => r.offeredTps),
-      tps: pick((r) => r.tps),
-      p50: pick((r) => r.latencyMs.p50),
-      p95: pick((r) => r.latencyMs.p95),
-      p99: pick((r) => r.latencyMs.p99),
-      pollSuccessRate: pick((r) => r.pollSuccessRate),
-      cpuUtilisation: pick((r) => r.cpuUtilisation),
-      bytesPerNodePerSecond: pick((r) => r.bytesPerNodePerSecond),
+      ...means,
       byzantineFraction: first.byzantine?.fraction ?? 0,
       faulted: g.some((r) => r.faultWindows.length > 0),
       safetyViolations: g.reduce((a, r) => a + r.safety.violations, 0),

@@ -1,8 +1,8 @@
 /** CSV (RFC 4180) of flat rows: runs, sweep points, throughput over time. */
+import { pointText, RUN_COLUMNS, type Cell } from '../metrics/run-columns.js';
 import type { RunSummary } from '../metrics/summary.js';
 import type { PointSummary } from './aggregate.js';
-
-type Cell = string | number | boolean | null;
+import { POINT_COLUMNS } from './point-columns.js';
 
 function cell(v: Cell): string {
   if (v === null) return '';
@@ -14,26 +14,21 @@ export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly Ce
   return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
 
-const pointText = (p: RunSummary['point']): string => Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-
+/** One row per run; the columns are the run-metrics table's (src/metrics/run-columns.ts). */
 export function runsCsv(runs: readonly RunSummary[]): string {
+  const cols = RUN_COLUMNS.flatMap((c) => (c.csv === undefined ? [] : [{ header: c.csv, read: c.read }]));
   return toCsv(
-    ['scenario', 'point', 'seed', 'nodes', 'outcome', 'offeredTps', 'tps', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms', 'nodeLatencyP95Ms', 'pollSuccessRate', 'pollsPerDecision', 'messagesPerNodePerSecond', 'bytesPerNodePerSecond', 'cpuUtilisation', 'cpuUtilisationMax', 'memoryBytesPerNode', 'recoveryMs', 'byzantineFraction', 'safetyViolations', 'livenessOk', 'undecided', 'checksFailed', 'events', 'eventsPerSecond', 'simSeconds', 'wallSeconds', 'traceHash', 'repro'],
-    runs.map((r) => [
-      r.scenario, pointText(r.point), r.seed, r.nodes, r.outcome.kind, r.offeredTps, r.tps, r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99, r.nodeLatencyMs.p95,
-      r.pollSuccessRate, r.pollsPerDecision, r.messagesPerNodePerSecond, r.bytesPerNodePerSecond, r.cpuUtilisation, r.cpuUtilisationMax, r.memoryBytesPerNode, r.recoveryMs,
-      r.byzantine?.fraction ?? 0, r.safety.violations, r.liveness.ok, r.liveness.undecided, r.checks.filter((c) => !c.ok).length, r.events, r.eventsPerSecond, r.simSeconds, r.wallSeconds, r.traceHash, r.repro,
-    ]),
+    cols.map((c) => c.header),
+    runs.map((r) => cols.map((c) => c.read(r))),
   );
 }
 
+/** One row per sweep point; the columns are the point table's (src/report/point-columns.ts). */
 export function pointsCsv(points: readonly PointSummary[]): string {
+  const parts = POINT_COLUMNS.flatMap((c) => c.csv);
   return toCsv(
-    ['scenario', 'point', 'nodes', 'seeds', 'offeredTps', 'tpsMean', 'tpsCi95Lo', 'tpsCi95Hi', 'latencyP50MsMean', 'latencyP95MsMean', 'latencyP95MsCi95Lo', 'latencyP95MsCi95Hi', 'latencyP99MsMean', 'pollSuccessRateMean', 'cpuUtilisationMean', 'byzantineFraction', 'safetyViolations', 'liveShare', 'checksFailed', 'incomplete'],
-    points.map((p) => [
-      p.scenario, pointText(p.point), p.nodes, p.seeds.length, p.offeredTps.mean, p.tps.mean, p.tps.lo, p.tps.hi, p.p50.mean, p.p95.mean, p.p95.lo, p.p95.hi, p.p99.mean,
-      p.pollSuccessRate.mean, p.cpuUtilisation.mean, p.byzantineFraction, p.safetyViolations, p.liveShare, p.checksFailed, p.incomplete,
-    ]),
+    parts.map(([header]) => header),
+    points.map((p) => parts.map(([, value]) => value(p))),
   );
 }
 

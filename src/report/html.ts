@@ -4,7 +4,8 @@
  */
 import type { RunSummary } from '../metrics/summary.js';
 import type { PointSummary } from './aggregate.js';
-import type { MeanCi } from './stats.js';
+import { escapeHtml, fmt, pointLabel } from './html-format.js';
+import { POINT_COLUMNS } from './point-columns.js';
 import type { VerdictRow } from './verdict.js';
 
 export interface RenderedChart {
@@ -14,15 +15,6 @@ export interface RenderedChart {
   svg: string;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
-}
-
-const fmt = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-const ci = (m: MeanCi, digits = 1): string => (m.n > 1 ? `${fmt(m.mean, digits)} <span class="ci">±${fmt((m.hi - m.lo) / 2, digits)}</span>` : fmt(m.mean, digits));
-const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
-const pointText = (p: RunSummary['point']): string => Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(', ') || '–';
-
 function verdictTable(rows: readonly VerdictRow[]): string {
   const body = rows
     .map((r) => `<tr class="v-${r.verdict.replace(' ', '-')}"><td>${r.target.nodes.toLocaleString('en-US')}</td><td>≥ ${r.target.minTps.toLocaleString('en-US')} TPS, p95 ≤ ${r.target.maxP95Ms} ms</td><td>${fmt(r.tps)}</td><td>${fmt(r.p95Ms)}</td><td>${fmt(r.offeredTps, 0)}</td><td>${r.runs}</td><td class="verdict">${r.verdict}</td><td>${escapeHtml(r.note)}</td></tr>`)
@@ -30,11 +22,10 @@ function verdictTable(rows: readonly VerdictRow[]): string {
   return `<table class="verdicts"><thead><tr><th>nodes</th><th>target</th><th>TPS</th><th>p95 ms</th><th>offered TPS</th><th>runs</th><th>verdict</th><th>note</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+/** The points table: the point table's columns (src/report/point-columns.ts), as points.csv has them. */
 function pointsTable(points: readonly PointSummary[]): string {
-  const body = points
-    .map((p) => `<tr><td>${escapeHtml(p.scenario)}</td><td>${escapeHtml(pointText(p.point))}</td><td>${p.nodes.toLocaleString('en-US')}</td><td>${p.seeds.length}</td><td>${fmt(p.offeredTps.mean, 0)}</td><td>${ci(p.tps)}</td><td>${fmt(p.p50.mean)}</td><td>${ci(p.p95)}</td><td>${fmt(p.p99.mean)}</td><td>${pct(p.pollSuccessRate.mean)}</td><td>${pct(p.cpuUtilisation.mean)}</td><td>${pct(p.byzantineFraction)}</td><td>${p.safetyViolations}</td><td>${pct(p.liveShare)}</td><td>${p.checksFailed}</td><td>${p.incomplete}</td></tr>`)
-    .join('\n');
-  return `<table><thead><tr><th>scenario</th><th>point</th><th>nodes</th><th>seeds</th><th>offered TPS</th><th>TPS (±95% CI)</th><th>p50 ms</th><th>p95 ms (±95% CI)</th><th>p99 ms</th><th>poll success</th><th>CPU</th><th>Byzantine</th><th>safety violations</th><th>live runs</th><th>failed checks</th><th>incomplete</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const body = points.map((p) => `<tr>${POINT_COLUMNS.map(({ html: [, cell] }) => `<td>${cell(p)}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${POINT_COLUMNS.map(({ html: [heading] }) => `<th>${heading}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 /** Failed checks and incomplete runs, each with the command that reproduces it. */
@@ -49,7 +40,7 @@ function failuresTable(runs: readonly RunSummary[], limit = 50): string {
         ...(r.safety.violations > 0 ? [`${r.safety.violations} safety violation(s)`] : []),
         ...r.checks.filter((c) => !c.ok).map((c) => `${c.expr} (was ${c.value === null ? 'missing' : fmt(c.value, 3)})`),
       ].join('; ');
-      return `<tr><td>${escapeHtml(pointText(r.point))}</td><td>${r.seed}</td><td>${escapeHtml(what)}</td><td><code>${escapeHtml(r.repro)}</code></td></tr>`;
+      return `<tr><td>${escapeHtml(pointLabel(r.point))}</td><td>${r.seed}</td><td>${escapeHtml(what)}</td><td><code>${escapeHtml(r.repro)}</code></td></tr>`;
     })
     .join('\n');
   const more = bad.length > limit ? `<p>… and ${bad.length - limit} more in runs.csv.</p>` : '';

@@ -21,20 +21,43 @@ export interface OrderedSink<I> {
   accepted(tx: TxId, time: Micros): void;
 }
 
+/** How one shard's count merges into the run's: summed over shards, or the largest. */
+type Merge = 'sum' | 'max';
+
+/**
+ * The collector's counts, each with how shards merge it. A new count is one
+ * line here (the collector's field, its snapshot and its merge all read this
+ * table), plus where it is counted and what summarise() makes of it.
+ */
+export const COUNTS = {
+  /** Polls finished by honest nodes. */
+  polls: 'sum',
+  successfulPolls: 'sum',
+  /** Acceptances of blocks summed over honest nodes (decisions). */
+  honestBlockAcceptances: 'sum',
+  /** Highest height any honest node accepted. */
+  maxAcceptedHeight: 'max',
+  acceptedTxs: 'sum',
+  /** Transactions accepted (client-observed) at or after the warm-up: the numerator of sustained TPS. */
+  acceptedTxsSinceWarmup: 'sum',
+  submittedTxs: 'sum',
+  /** Client-submitted transactions rejected on their node (lost double spends). */
+  rejectedTxs: 'sum',
+} as const satisfies Record<string, Merge>;
+export type CountName = keyof typeof COUNTS;
+const COUNT_NAMES = Object.keys(COUNTS) as CountName[];
+
+function zeroCounts(): Record<CountName, number> {
+  return Object.fromEntries(COUNT_NAMES.map((k) => [k, 0])) as Record<CountName, number>;
+}
+
 /** Everything of a collector that merges by sums, maxima and minima (structured-clone friendly). */
 export interface CollectorSnapshot {
   clientLatency: LatencyHistogram;
   nodeLatency: LatencyHistogram;
   acceptedPerBucket: number[];
   submittedPerBucket: number[];
-  polls: number;
-  successfulPolls: number;
-  honestBlockAcceptances: number;
-  maxAcceptedHeight: number;
-  acceptedTxs: number;
-  acceptedTxsSinceWarmup: number;
-  submittedTxs: number;
-  rejectedTxs: number;
+  counts: Record<CountName, number>;
   recoveredAtUs: Micros | undefined;
   /** Protocol counters and distributions by name (RunMetrics.count / observe). */
   protocolCounters: Record<string, number>;
@@ -69,18 +92,8 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
   readonly acceptedPerBucket: number[] = [];
   readonly submittedPerBucket: number[] = [];
 
-  polls = 0;
-  successfulPolls = 0;
-  /** Acceptances of blocks summed over honest nodes (decisions). */
-  honestBlockAcceptances = 0;
-  /** Highest height any honest node accepted. */
-  maxAcceptedHeight = 0;
-  acceptedTxs = 0;
-  /** Transactions accepted (client-observed) at or after the warm-up: the numerator of sustained TPS. */
-  acceptedTxsSinceWarmup = 0;
-  submittedTxs = 0;
-  /** Client-submitted transactions rejected on their node (lost double spends). */
-  rejectedTxs = 0;
+  /** Counts of honest work (COUNTS says what each is and how it merges). */
+  readonly counts = zeroCounts();
   /** Protocol-specific counters and distributions (RunMetrics.count / observe), honest nodes only. */
   readonly protocolCounters = new Map<string, number>();
   readonly protocolDistributions = new Map<string, LatencyHistogram>();
@@ -120,8 +133,9 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
 
   unitAccepted(node: NodeId, height: number, builtAt: Micros, time: Micros): void {
     if (!this.honest(node)) return;
-    this.honestBlockAcceptances++;
-    if (height > this.maxAcceptedHeight) this.maxAcceptedHeight = height;
+    const c = this.counts;
+    c.honestBlockAcceptances++;
+    if (height > c.maxAcceptedHeight) c.maxAcceptedHeight = height;
     if (builtAt >= this.opts.warmupUs) this.nodeLatency.record(time - builtAt);
     if (this.recoveryFromUs !== undefined && this.recoveredAtUs === undefined && time >= this.recoveryFromUs) {
       this.recoveredAtUs = time;
@@ -130,14 +144,14 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
 
   pollFinished(node: NodeId, successful: boolean): void {
     if (!this.honest(node)) return;
-    this.polls++;
-    if (successful) this.successfulPolls++;
+    this.counts.polls++;
+    if (successful) this.counts.successfulPolls++;
   }
 
   txSubmitted(tx: TxId, node: NodeId, time: Micros): void {
     if (!this.honest(node)) return;
     this.submittedAt.set(tx, time);
-    this.submittedTxs++;
+    this.counts.submittedTxs++;
     if (this.opts.ordered === undefined) this.liveness.submitted(tx, time);
     else this.opts.ordered.submitted(tx, time);
     this.bump(this.submittedPerBucket, time);
@@ -148,20 +162,20 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
     const at = this.submittedAt.get(tx);
     if (at === undefined) return; // accepted twice, or submitted elsewhere
     this.submittedAt.delete(tx);
-    this.acceptedTxs++;
+    this.counts.acceptedTxs++;
     if (this.opts.ordered === undefined) this.liveness.accepted(tx, time);
     else this.opts.ordered.accepted(tx, time);
     this.bump(this.acceptedPerBucket, time);
     // Sustained TPS counts acceptances in [warmup, end], whenever submitted;
     // latency only for transactions submitted after the warm-up.
-    if (time >= this.opts.warmupUs) this.acceptedTxsSinceWarmup++;
+    if (time >= this.opts.warmupUs) this.counts.acceptedTxsSinceWarmup++;
     if (at >= this.opts.warmupUs) this.clientLatency.record(time - at);
   }
 
   txRejected(tx: TxId, node: NodeId, time: Micros): void {
     if (!this.honest(node)) return;
     if (!this.submittedAt.delete(tx)) return; // decided twice, or submitted elsewhere
-    this.rejectedTxs++;
+    this.counts.rejectedTxs++;
     // Decided: the liveness checker stops waiting for it (its "accepted" means decided).
     if (this.opts.ordered === undefined) this.liveness.accepted(tx, time);
     else this.opts.ordered.accepted(tx, time);
@@ -189,14 +203,7 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
       nodeLatency: this.nodeLatency,
       acceptedPerBucket: this.acceptedPerBucket,
       submittedPerBucket: this.submittedPerBucket,
-      polls: this.polls,
-      successfulPolls: this.successfulPolls,
-      honestBlockAcceptances: this.honestBlockAcceptances,
-      maxAcceptedHeight: this.maxAcceptedHeight,
-      acceptedTxs: this.acceptedTxs,
-      acceptedTxsSinceWarmup: this.acceptedTxsSinceWarmup,
-      submittedTxs: this.submittedTxs,
-      rejectedTxs: this.rejectedTxs,
+      counts: { ...this.counts },
       recoveredAtUs: this.recoveredAtUs,
       protocolCounters: Object.fromEntries(this.protocolCounters),
       protocolDistributions: Object.fromEntries(this.protocolDistributions),
@@ -214,14 +221,9 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
     this.nodeLatency.merge(reviveHistogram(s.nodeLatency));
     addBuckets(this.acceptedPerBucket, s.acceptedPerBucket);
     addBuckets(this.submittedPerBucket, s.submittedPerBucket);
-    this.polls += s.polls;
-    this.successfulPolls += s.successfulPolls;
-    this.honestBlockAcceptances += s.honestBlockAcceptances;
-    this.maxAcceptedHeight = Math.max(this.maxAcceptedHeight, s.maxAcceptedHeight);
-    this.acceptedTxs += s.acceptedTxs;
-    this.acceptedTxsSinceWarmup += s.acceptedTxsSinceWarmup;
-    this.submittedTxs += s.submittedTxs;
-    this.rejectedTxs += s.rejectedTxs;
+    for (const k of COUNT_NAMES) {
+      this.counts[k] = COUNTS[k] === 'sum' ? this.counts[k] + s.counts[k] : Math.max(this.counts[k], s.counts[k]);
+    }
     for (const [name, v] of Object.entries(s.protocolCounters)) this.protocolCounters.set(name, (this.protocolCounters.get(name) ?? 0) + v);
     for (const [name, h] of Object.entries(s.protocolDistributions)) {
       const mine = this.protocolDistributions.get(name);

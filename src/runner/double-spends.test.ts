@@ -54,7 +54,7 @@ describe('RunCollector protocol metrics and rejections', () => {
     c.txRejected(1, 0, 600_000); // twice: ignored
     c.txAccepted(2, 1, 700_000);
     const report = c.liveness.finish(5_000_000);
-    expect([report.ok, report.undecided, c.rejectedTxs, c.acceptedTxs, c.clientLatency.count]).toEqual([true, 0, 1, 1, 1]);
+    expect([report.ok, report.undecided, c.counts.rejectedTxs, c.counts.acceptedTxs, c.clientLatency.count]).toEqual([true, 0, 1, 1, 1]);
   });
 
   it('sums counters and merges distributions over honest nodes and across shards', () => {

@@ -64,14 +64,14 @@ export function summarise(run: FinishedRun): RunSummary {
     eventsPerSecond: round(run.wallSeconds > 0 ? result.events / run.wallSeconds : 0, 0),
     simToWallRatio: round(run.wallSeconds > 0 ? simSeconds / run.wallSeconds : 0, 3),
     offeredTps: round(meanOfferedTps(run.phases), 3),
-    tps: round(measuredSeconds > 0 ? c.acceptedTxsSinceWarmup / measuredSeconds : 0, 3),
-    acceptedTransactions: c.acceptedTxs,
-    acceptedBlocks: c.maxAcceptedHeight,
+    tps: round(measuredSeconds > 0 ? c.counts.acceptedTxsSinceWarmup / measuredSeconds : 0, 3),
+    acceptedTransactions: c.counts.acceptedTxs,
+    acceptedBlocks: c.counts.maxAcceptedHeight,
     latencyMs: c.clientLatency.summaryMs(),
     latencyCdf: c.clientLatency.cdfMs(100),
     nodeLatencyMs: c.nodeLatency.summaryMs(),
-    pollSuccessRate: round(c.polls > 0 ? c.successfulPolls / c.polls : 0),
-    pollsPerDecision: round(c.honestBlockAcceptances > 0 ? c.polls / c.honestBlockAcceptances : 0, 3),
+    pollSuccessRate: round(c.counts.polls > 0 ? c.counts.successfulPolls / c.counts.polls : 0),
+    pollsPerDecision: round(c.counts.honestBlockAcceptances > 0 ? c.counts.polls / c.counts.honestBlockAcceptances : 0, 3),
     messagesPerNodePerSecond: round(perNodePerSecond(sent), 3),
     bytesPerNodePerSecond: round(perNodePerSecond(bytes), 1),
     cpuUtilisation: round(endUs > 0 ? busy / n / endUs : 0),
@@ -94,7 +94,7 @@ export function summarise(run: FinishedRun): RunSummary {
     repro: run.repro,
   };
   // Only protocols that reject client transactions (or report their own metrics) carry these fields.
-  if (c.rejectedTxs > 0 || c.protocolCounters.size > 0 || c.protocolDistributions.size > 0) summary.rejectedTransactions = c.rejectedTxs;
+  if (c.counts.rejectedTxs > 0 || c.protocolCounters.size > 0 || c.protocolDistributions.size > 0) summary.rejectedTransactions = c.counts.rejectedTxs;
   if (c.protocolCounters.size > 0 || c.protocolDistributions.size > 0) {
     summary.protocolMetrics = {
       counters: Object.fromEntries([...c.protocolCounters].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
