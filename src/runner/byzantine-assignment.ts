@@ -5,8 +5,23 @@
  * adversary never holds more than it was given.
  */
 import type { Byzantine } from '../scenario/schema.js';
-import type { RandomStream } from '../sim/rng.js';
+import { createStream, RUN_OWNER, type RandomStream } from '../sim/rng.js';
 import { sampleIds } from './fault-timeline.js';
+
+/**
+ * The stream Byzantine selection draws from. Region placement draws node i's
+ * region from the run's 'placement' stream; Byzantine selection used to open
+ * that same stream, so in a run with both, the shuffle that picks Byzantine
+ * nodes reused the very numbers that placed nodes in regions (the two choices
+ * were correlated). Where regions are placed, selection now has its own
+ * purpose, 'byzantine-selection'. Where they are not, nothing else draws from
+ * 'placement', so selection keeps that key: its Byzantine nodes, and so the
+ * trace hashes of those runs (the committed results among them), stay as
+ * they were.
+ */
+export function byzantineSelectionStream(seed: number, placesRegions: boolean): RandomStream {
+  return createStream(seed, RUN_OWNER, placesRegions ? 'byzantine-selection' : 'placement');
+}
 
 export function assignByzantine(b: Byzantine | undefined, stake: Uint32Array, rng: RandomStream): number[] {
   if (b === undefined) return [];

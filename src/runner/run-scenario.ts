@@ -17,11 +17,11 @@ import { JsonLinesTraceFile } from '../sim/trace-file.js';
 import { createStream, RUN_OWNER } from '../sim/rng.js';
 import type { Micros } from '../sim/time.js';
 import type { RunResult, ShardConfig } from '../sim/types.js';
-import { assignByzantine } from './byzantine-assignment.js';
+import { assignByzantine, byzantineSelectionStream } from './byzantine-assignment.js';
 import { asScenarioError } from './engine-config.js';
 import { RunCollector, type OrderedSink } from './collector.js';
 import { lastHealUs, planFaults } from './fault-timeline.js';
-import { networkConfigOf } from './network-config.js';
+import { latencyProfileOf, networkConfigOf } from './network-config.js';
 import { stakeUnitsOf } from './stake-of.js';
 import { summarise } from './summarise.js';
 import { clientSourceFor, loadPhasesOf, twinSourceFor } from './workload.js';
@@ -203,7 +203,8 @@ export interface RunPlan {
 
 export function planRun(scenario: Scenario, seed: number): RunPlan {
   const stake = stakeUnitsOf(scenario);
-  const byzantine = assignByzantine(scenario.byzantine, stake, createStream(seed, RUN_OWNER, 'placement'));
+  const placesRegions = latencyProfileOf(scenario).kind === 'region';
+  const byzantine = assignByzantine(scenario.byzantine, stake, byzantineSelectionStream(seed, placesRegions));
   const faultPlan = planFaults(scenario, createStream(seed, RUN_OWNER, 'faults'));
   const phases = loadPhasesOf(scenario);
   // The liveness checker excuses fault windows: tell it when each starts and heals.

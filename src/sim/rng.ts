@@ -15,7 +15,8 @@ export type StreamPurpose =
   | 'workload'   // transaction arrivals submitted to a node
   | 'byzantine'  // choices of a Byzantine strategy running on a node
   | 'faults'     // fault-timeline node selection (run-owned)
-  | 'placement'; // region assignment (run-owned)
+  | 'placement'  // region assignment (run-owned); also Byzantine selection in runs without regions (src/runner/byzantine-assignment.ts)
+  | 'byzantine-selection'; // which nodes are Byzantine, in runs that also place nodes in regions (run-owned)
 
 export interface RandomStream {
   /** Uniform double in [0, 1). */

@@ -72,18 +72,20 @@ describe('sharded single runs', () => {
 
   it('W = 1 (serial), 2 and 4 give the same trace hash and the same RunSummary', async () => {
     const sc = scenario();
-    const serial = await runScenario(sc, { seed: 5 });
+    const serial = await runScenario(sc, { seed: 9 });
     expect(serial.outcome).toEqual({ kind: 'completed' });
     // The scenario exercises what sharding must get right.
     expect(serial.byzantine?.nodes).toBeGreaterThan(0);
     expect(serial.faultWindows.length).toBe(4);
-    // Few transactions make it in 8 s under these faults: 8 (7 measured) before
-    // early termination counted shared-prefix groups, 5 (4) since.
+    // Few transactions make it in 8 s under these faults: 8 (7 measured) at seed 5
+    // before early termination counted shared-prefix groups, 5 (4) since; once
+    // Byzantine selection stopped reusing the region-placement draws (its own
+    // 'byzantine-selection' stream), seed 5 accepts 1, so the test runs seed 9 (11, 6 measured).
     expect(serial.acceptedTransactions).toBeGreaterThan(3);
     expect(serial.latencyMs.count).toBeGreaterThan(3);
     expect(serial.recoveryMs).not.toBeNull();
     for (const workers of [2, 4]) {
-      const run = await simulateSharded(sc, { seed: 5 }, workers);
+      const run = await simulateSharded(sc, { seed: 9 }, workers);
       expect(run.sharding.layout.shards).toBe(workers);
       expect(run.sharding.crossShardMessages).toBeGreaterThan(1000);
       const sharded = summarise(run);

@@ -51,16 +51,19 @@ describe('DAG run determinism', () => {
 
   it('W = 1 (serial), 2 and 4 give the same trace hash and the same RunSummary', { timeout: 600_000 }, async () => {
     const sc = parseScenarioText(DAG_DETERMINISM_SCENARIO).scenario;
-    const serial = await runScenario(sc, { seed: 3 });
+    const serial = await runScenario(sc, { seed: 6 });
     expect(serial.outcome).toEqual({ kind: 'completed' });
     // Pinned: a change of this hash is a change of the DAG protocol's behaviour (say which and why).
-    expect(serial.traceHash).toBe('51a97233efc0ebb9');
+    // Seed 3 and 51a97233efc0ebb9 until Byzantine selection got its own stream in runs with a
+    // region profile (it reused the region-placement draws): other Byzantine nodes, same protocol.
+    // Seed 3 then had no lost double spend (rejectedTransactions 0), so the test runs seed 6.
+    expect(serial.traceHash).toBe('8a5e38b80097c162');
     expect(serial.safety.violations).toBe(0);
     expect(serial.acceptedBlocks).toBeGreaterThan(10);
     expect(serial.rejectedTransactions).toBeGreaterThan(0);
     expect(serial.protocolMetrics?.counters['txsRejected']).toBeGreaterThan(0);
     for (const workers of [2, 4]) {
-      const run = await simulateSharded(sc, { seed: 3 }, workers);
+      const run = await simulateSharded(sc, { seed: 6 }, workers);
       expect(run.sharding.layout.shards).toBe(workers);
       expect(run.sharding.crossShardMessages).toBeGreaterThan(1000);
       const sharded = summarise(run);
