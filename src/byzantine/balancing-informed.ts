@@ -45,5 +45,6 @@ export const balancingInformed: StrategyDefinition = {
   name: 'balancing-informed',
   description: 'balancing attack with network knowledge: equivocating proposals, votes for the less-preferred branch',
   options: [],
+  sharesInMemory: 'one network oracle (every honest node\'s last query)',
   create: (ctx) => new BalancingInformedBehaviour(ctx.nodeCount, ctx.byzantine, sharedOracle(ctx)),
 };

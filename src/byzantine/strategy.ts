@@ -25,5 +25,11 @@ export interface StrategyDefinition {
   readonly description: string;
   /** Option names this strategy accepts; anything else is rejected at load time. */
   readonly options: readonly string[];
+  /**
+   * What the strategy's nodes share in memory (group.ts), if anything. Nodes
+   * in separate processes (the real side) cannot share it, so the real side
+   * refuses such a strategy unless its nodes run in one process.
+   */
+  readonly sharesInMemory?: string;
   create(ctx: StrategyContext): Behaviour;
 }

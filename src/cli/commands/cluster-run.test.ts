@@ -31,7 +31,17 @@ const OK = 'name: ok\nduration: 5s\nnodes: {count: 5}\nworkload: {phases: [{kind
 describe('avsim cluster run: bad input', () => {
   it('rejects what avsim run rejects, with the same lines and exit 2', () => {
     const bad = file('bad.yaml', 'name: x\nduration: 1m\nnodes: {count: 0}\nworkload: {phases: []}\nparameters: {k: -2}\n');
-    const cases: string[][] = [[bad], [file('ok.yaml', OK), '--set', 'parameters.alphaPreference=3'], [file('ok2.yaml', OK), '--seed', 'x'], [join(dir, 'missing.yaml')]];
+    const cases: string[][] = [
+      [bad],
+      [file('ok.yaml', OK), '--set', 'parameters.alphaPreference=3'],
+      [file('ok2.yaml', OK), '--seed', 'x'],
+      [join(dir, 'missing.yaml')],
+      [file('dur.yaml', OK.replace('duration: 5s', 'duration: 5 parsecs'))],
+      [file('unknown.yaml', `${OK}colour: blue\n`)],
+      [file('strategy.yaml', `${OK}byzantine: {strategy: no-such-thing, count: 1}\n`)],
+      [file('yaml.yaml', 'name: [unclosed\n')],
+      [file('ok4.yaml', OK), '--set', 'network.nothing=1'],
+    ];
     for (const args of cases) {
       const sim = avsim('run', ...args);
       const real = avsim('cluster', 'run', ...args);
@@ -51,6 +61,10 @@ describe('avsim cluster run: bad input', () => {
     const k = avsim('cluster', 'run', kill, '--nodes-per-process', '2');
     expect(k.code).toBe(2);
     expect(k.stderr).toMatch(/faults\[0\]\.kind: kill signals a whole process, which holds 2 nodes/);
+    const balancing = file('balancing.yaml', `${OK}byzantine: {strategy: balancing-informed, count: 2}\n`);
+    const b = avsim('cluster', 'run', balancing);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/^avsim: .*balancing\.yaml: byzantine\.strategy: balancing-informed shares one network oracle .* among its nodes in memory, which separate node processes do not have; seed 1 puts its nodes [0-9]+, [0-9]+ in 2 processes \(use --nodes-per-process 5 to run them in one\)\n$/);
     const sigs = file('small-tx.yaml', OK.replace('workload: {', 'workload: {txBytes: 5000, '));
     expect(avsim('cluster', 'run', sigs).stderr).toMatch(/workload\.txBytes: with real signatures/);
   });

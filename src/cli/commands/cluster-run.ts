@@ -11,6 +11,7 @@ import type { RunSummary } from '../../metrics/summary.js';
 import { runCluster, RunInterrupted, type ClusterProgress } from '../../cluster/harness/cluster-run.js';
 import { realSideProblems } from '../../cluster/harness/feasibility.js';
 import { kernelNetProblem } from '../../cluster/harness/kernel-net.js';
+import { planRun } from '../../runner/run-scenario.js';
 import { runId, writeRunFile, writeTables } from '../../report/results.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { expandSweep } from '../../scenario/sweep.js';
@@ -81,14 +82,15 @@ export async function clusterRunCommand(file: string, flags: ClusterRunFlags): P
   const realSignatures = flags.signatures !== 'modelled';
   const loaded = loadScenarioFile(file, { sets });
   const scenario = loaded.scenario;
-  const problems = realSideProblems(scenario, { maxNodes, nodesPerProcess, realSignatures: realSignatures });
+  const seeds = seedFlag === undefined ? scenario.seeds : [seedFlag];
+  const byzantineBySeed = seeds.map((seed) => ({ seed, ids: planRun(scenario, seed).byzantine }));
+  const problems = realSideProblems(scenario, { maxNodes, nodesPerProcess, realSignatures, byzantineBySeed });
   if (problems.length > 0) throw new UsageError(`${file}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
   const points = expandSweep(scenario).length;
   if (points > 1) process.stderr.write(`note: ${file} has ${points} sweep points; cluster run executes the base scenario (use --set to pick a point)\n`);
   const runnable = { ...scenario, sweep: {} };
   const input = { ...(loaded.input as Record<string, unknown>), sweep: {} };
   const point = pointOfSets(sets);
-  const seeds = seedFlag === undefined ? scenario.seeds : [seedFlag];
   const extra = [
     ...(realSignatures ? [] : ['--signatures', 'modelled']),
     ...(nodesPerProcess > 1 ? ['--nodes-per-process', String(nodesPerProcess)] : []),

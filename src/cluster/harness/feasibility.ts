@@ -3,12 +3,15 @@
  * one line naming the field and the rule), never silently approximated.
  */
 import { ML_DSA_65_PUBLIC_KEY_BYTES, ML_DSA_65_SIGNATURE_BYTES } from '../../consensus/engine/messages.js';
+import { findStrategy } from '../../byzantine/registry.js';
 import type { Scenario } from '../../scenario/schema.js';
 
 export interface RealSideLimits {
   maxNodes: number;
   nodesPerProcess: number;
   realSignatures: boolean;
+  /** The Byzantine nodes each seed of the run assigns (planRun), for strategies whose nodes share memory. */
+  byzantineBySeed?: ReadonlyArray<{ seed: number; ids: readonly number[] }>;
 }
 
 export function realSideProblems(s: Scenario, lim: RealSideLimits): string[] {
@@ -27,6 +30,19 @@ export function realSideProblems(s: Scenario, lim: RealSideLimits): string[] {
   }
   if (lim.realSignatures && s.workload.txBytes - ML_DSA_65_SIGNATURE_BYTES - ML_DSA_65_PUBLIC_KEY_BYTES < 8) {
     out.push(`workload.txBytes: with real signatures a transaction carries a ${ML_DSA_65_SIGNATURE_BYTES}-byte signature, a ${ML_DSA_65_PUBLIC_KEY_BYTES}-byte key and at least 8 bytes of payload (>= ${ML_DSA_65_SIGNATURE_BYTES + ML_DSA_65_PUBLIC_KEY_BYTES + 8}), got ${s.workload.txBytes}`);
+  }
+  const shared = s.byzantine === undefined ? undefined : findStrategy(s.byzantine.strategy)?.sharesInMemory;
+  if (shared !== undefined) {
+    // Process k runs nodes k·P … k·P+P−1 (layout.ts): the strategy works as in the simulator only when all its nodes are in one process.
+    for (const { seed, ids } of lim.byzantineBySeed ?? []) {
+      const procs = [...new Set(ids.map((id) => Math.floor(id / lim.nodesPerProcess)))];
+      if (procs.length > 1) {
+        out.push(
+          `byzantine.strategy: ${s.byzantine!.strategy} shares ${shared} among its nodes in memory, which separate node processes do not have; seed ${seed} puts its nodes ${ids.join(', ')} in ${procs.length} processes (use --nodes-per-process ${s.nodes.count} to run them in one)`,
+        );
+        break;
+      }
+    }
   }
   return out;
 }
