@@ -14,6 +14,7 @@ import type { MessageModel } from './messages.js';
 import type { NodeObserver } from './observer.js';
 import type { ProposerSchedule } from './proposer.js';
 import type { ValidatorSet } from './sampler.js';
+import type { TxRegistry } from './tx-registry.js';
 
 export interface EngineOptions {
   /**
@@ -83,6 +84,11 @@ export interface SharedNodeConfig {
   readonly messageModel: MessageModel;
   readonly schedule: ProposerSchedule;
   readonly options: EngineOptions;
+  /**
+   * Run-wide transaction state shared by the nodes of one engine (one member
+   * per validator, indexed by node id); without it each node keeps its own.
+   */
+  readonly txRegistry?: TxRegistry;
 }
 
 export interface SnowmanNodeConfig extends SharedNodeConfig {

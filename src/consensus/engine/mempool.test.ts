@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { txIdOf, type TxId } from '../snowman/block.js';
 import { Mempool, type AddResult } from './mempool.js';
+import { TxRegistry } from './tx-registry.js';
 import { TxTable } from './tx-table.js';
 
 /** The previous Set-based mempool, kept as the reference the flat one must match step for step. */
@@ -30,6 +31,12 @@ class ReferenceMempool {
       if (!exclude.has(tx)) out.push(tx);
     }
     return out;
+  }
+  clear(): void {
+    this.txs.clear();
+    this.accepted.clear();
+    this.acceptedOrder.length = 0;
+    this.acceptedHead = 0;
   }
   markAccepted(txs: readonly TxId[]): void {
     for (const tx of txs) {
@@ -120,6 +127,57 @@ describe('Mempool', () => {
       if (memory > 0) expect(results).toContain('already-accepted');
       else expect(results).not.toContain('already-accepted');
       if (maxTxs === 50) expect(results).toContain('full');
+    }
+  });
+
+  it('nodes sharing one registry each answer exactly as their own reference, through crashes, and the registry frees what nobody holds', () => {
+    for (const [maxTxs, memory] of [
+      [100_000, 100_000],
+      [200, 40],
+      [60, 0],
+      [500, 3],
+    ] as const) {
+      const rnd = lcg(7 * maxTxs + memory);
+      const nodes = 5;
+      const reg = new TxRegistry(nodes);
+      const pools = Array.from({ length: nodes }, (_, m) => new Mempool({ maxTxs, acceptedMemory: memory }, reg, m));
+      const refs = Array.from({ length: nodes }, () => new ReferenceMempool(maxTxs, memory));
+      const seen = new Set<AddResult>();
+      for (let step = 0; step < 40_000; step++) {
+        const m = Math.floor(rnd() * nodes);
+        const pool = pools[m]!;
+        const ref = refs[m]!;
+        const r = rnd();
+        const tx = txIdOf(Math.floor(rnd() * 8), 1 + Math.floor(rnd() * 600));
+        if (r < 0.8) {
+          const a = pool.add(tx);
+          expect(a).toBe(ref.add(tx));
+          seen.add(a);
+        } else if (r < 0.97) {
+          const max = 1 + Math.floor(rnd() * 30);
+          const batch = pool.select(max, new Set());
+          expect(batch).toEqual(ref.select(max, new Set()));
+          // A block: a prefix of the selection, an id nobody has, and sometimes a repeated id.
+          const acc = [...batch.slice(0, Math.ceil(batch.length / 2)), txIdOf(9, step)];
+          if (rnd() < 0.2 && batch.length > 0) acc.push(batch[0]!);
+          if (rnd() < 0.2) acc.unshift(tx);
+          pool.markAccepted(acc);
+          ref.markAccepted(acc);
+        } else if (r < 0.99) {
+          const exclude = new Set(ref.select(10, new Set()).filter((_, i) => i % 2 === 0));
+          expect(pool.select(30, exclude)).toEqual(ref.select(30, exclude));
+        } else {
+          pool.clear();
+          ref.clear();
+        }
+        expect(pool.size).toBe(ref.size);
+      }
+      expect(seen).toContain('added');
+      expect(seen).toContain('duplicate');
+      if (memory > 0) expect(seen).toContain('already-accepted');
+      if (maxTxs === 60) expect(seen).toContain('full');
+      for (const p of pools) p.clear();
+      expect(reg.size).toBe(0);
     }
   });
 

@@ -63,6 +63,7 @@ export class NodeContext {
   ) {
     this.id = host.id;
     this.chain = new AcceptedChain(cfg.genesis, cfg.options.servableAcceptedDepth);
-    this.mempool = new Mempool(cfg.options.mempool);
+    // One registry for all the nodes of an engine when the run provides it (the node's id is its member index).
+    this.mempool = cfg.txRegistry === undefined ? new Mempool(cfg.options.mempool) : new Mempool(cfg.options.mempool, cfg.txRegistry, host.id);
   }
 }

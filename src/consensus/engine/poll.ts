@@ -28,11 +28,21 @@ export interface EarlyTermConfig {
 }
 
 export class Poll {
-  /** Outstanding validators -> slots they fill. */
-  private readonly polled = new Map<NodeId, number>();
+  /**
+   * The distinct sampled validators in sample order and the slots each fills;
+   * a validator that voted or was dropped has its count set to 0. Flat
+   * arrays, not a Map: a sample is K = 20 slots, a linear scan of at most 20
+   * numbers beats hashing, and a poll costs two small arrays.
+   */
+  private readonly vdrs: NodeId[] = [];
+  private readonly counts: number[] = [];
   private remaining = 0;
   private received = 0;
-  private readonly votes = new Map<BlockId, number>();
+  private droppedSlots = 0;
+  /** Votes: the first voted block and its slots inline; a Map (insertion order: first vote) only once a second block is voted. */
+  private firstBlock: BlockId = 0;
+  private firstVotes = 0;
+  private multi: Map<BlockId, number> | undefined;
   private reason: TerminationReason | undefined;
 
   constructor(
@@ -40,7 +50,17 @@ export class Poll {
     /** One entry per sample slot; repeats are multiplicities. */
     slots: readonly NodeId[],
   ) {
-    for (const v of slots) this.polled.set(v, (this.polled.get(v) ?? 0) + 1);
+    const vdrs = this.vdrs;
+    for (let i = 0; i < slots.length; i++) {
+      const v = slots[i]!;
+      const j = vdrs.indexOf(v);
+      if (j < 0) {
+        vdrs.push(v);
+        this.counts.push(1);
+      } else {
+        this.counts[j]!++;
+      }
+    }
     this.remaining = slots.length;
   }
 
@@ -48,34 +68,53 @@ export class Poll {
   get size(): number {
     return this.remaining + this.received + this.droppedSlots;
   }
-  private droppedSlots = 0;
 
   /** Validators that have neither voted nor been dropped, in sample order. */
   outstanding(): NodeId[] {
-    return [...this.polled.keys()];
+    const out: NodeId[] = [];
+    for (let i = 0; i < this.vdrs.length; i++) if (this.counts[i]! > 0) out.push(this.vdrs[i]!);
+    return out;
   }
 
   isOutstanding(vdr: NodeId): boolean {
-    return this.polled.has(vdr);
+    const j = this.vdrs.indexOf(vdr);
+    return j >= 0 && this.counts[j]! > 0;
+  }
+
+  /** Takes vdr out of the outstanding ones: its slots, or 0 if it was not polled or already answered. */
+  private take(vdr: NodeId): number {
+    const j = this.vdrs.indexOf(vdr);
+    if (j < 0) return 0;
+    const count = this.counts[j]!;
+    this.counts[j] = 0;
+    this.remaining -= count;
+    return count;
   }
 
   /** Record vdr's answer; ignored if vdr was not polled or already answered. */
   vote(vdr: NodeId, block: BlockId): void {
-    const count = this.polled.get(vdr);
-    if (count === undefined) return;
-    this.polled.delete(vdr);
-    this.remaining -= count;
+    const count = this.take(vdr);
+    if (count === 0) return;
     this.received += count;
-    this.votes.set(block, (this.votes.get(block) ?? 0) + count);
+    if (this.firstVotes === 0) {
+      this.firstBlock = block;
+      this.firstVotes = count;
+    } else if (this.multi === undefined && block === this.firstBlock) {
+      this.firstVotes += count;
+    } else {
+      const m = (this.multi ??= new Map([[this.firstBlock, this.firstVotes]]));
+      m.set(block, (m.get(block) ?? 0) + count);
+    }
   }
 
   /** vdr will not answer (or its answer names nothing votable). */
   drop(vdr: NodeId): void {
-    const count = this.polled.get(vdr);
-    if (count === undefined) return;
-    this.polled.delete(vdr);
-    this.remaining -= count;
-    this.droppedSlots += count;
+    this.droppedSlots += this.take(vdr);
+  }
+
+  /** Distinct blocks voted for. */
+  private get votedBlocks(): number {
+    return this.multi !== undefined ? this.multi.size : this.firstVotes > 0 ? 1 : 0;
   }
 
   /** Once true, stays true (AvalancheGo caches `finished`). */
@@ -91,9 +130,10 @@ export class Poll {
       this.reason = 'early-fail';
       return true;
     }
+    const voted = this.votedBlocks;
     // No votes yet: waiting can always improve the result.
-    if (this.votes.size === 0) return false;
-    if (this.votes.size === 1) {
+    if (voted === 0) return false;
+    if (voted === 1) {
       // Fast path (the usual case: every answer named the same block). The
       // vote graph is then one chain from the voted block down to a root, and
       // every vertex's transitive count is the votes received, with no
@@ -102,7 +142,7 @@ export class Poll {
       this.reason = 'early-alpha';
       return true;
     }
-    const { counts } = voteCounts(this.votes, this.cfg.parentOf, this.cfg.prefixVoteCounts);
+    const { counts } = voteCounts(this.multi!, this.cfg.parentOf, this.cfg.prefixVoteCounts);
     if (counts.length === 0) return false;
     for (const c of counts) {
       if (!settledCount(c, remaining, alphaPreference, alphaConfidence)) return false;
@@ -115,9 +155,10 @@ export class Poll {
     return this.reason;
   }
 
-  /** Votes received so far: block -> slots. */
+  /** Votes received so far: block -> slots, in the order blocks were first voted for. */
   result(): ReadonlyMap<BlockId, number> {
-    return this.votes;
+    if (this.multi !== undefined) return this.multi;
+    return this.firstVotes > 0 ? new Map([[this.firstBlock, this.firstVotes]]) : new Map();
   }
 
   receivedSlots(): number {

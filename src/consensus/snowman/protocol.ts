@@ -19,6 +19,7 @@ import type { Scenario } from '../../scenario/schema.js';
 import { MetricsObserver } from './metrics-observer.js';
 import { snowmanSafetyCheck, SNOWMAN_ACCEPTANCE_RECORDS, type SnowmanAcceptance } from './safety-check.js';
 import { sharedNodeConfigOf } from './scenario-config.js';
+import { TxRegistry } from '../engine/tx-registry.js';
 
 /** The scenario's `protocol:` section for Snowman. */
 export const SNOWMAN_SECTION = z.strictObject({
@@ -89,7 +90,8 @@ export const snowman: ProtocolAdapter<Message, ClientTx, SnowmanAcceptance, type
 
   prepare(input) {
     const behaviours = byzantineBehaviours(input);
-    const shared = sharedNodeConfigOf(input.scenario, input.seed, input.stake);
+    // One transaction registry for every node of this engine (tx-registry.ts).
+    const shared = { ...sharedNodeConfigOf(input.scenario, input.seed, input.stake), txRegistry: new TxRegistry(input.scenario.nodes.count) };
     const model = shared.messageModel;
     return {
       messageModel: {
