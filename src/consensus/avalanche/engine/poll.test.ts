@@ -37,6 +37,19 @@ describe('DagPoll (AvalancheGo early_term_no_traversal.go)', () => {
     expect(p.finished()).toBe(true);
   });
 
+  it('counts a validator filling several slots once per slot towards the partial votes', () => {
+    // K = 5, alpha = 4: validator 1 fills two slots with a vertex below alpha; 2 + 2 pending >= 4.
+    const p = new DagPoll(4, [1, 1, 2, 3, 4]);
+    p.vote(1, [7]);
+    p.vote(2, [8]);
+    expect(p.finished()).toBe(false);
+    // Partial 4 (v7 three slots, v8 one) + 1 pending: still wait; every slot in after the drop: finished.
+    p.vote(3, [7]);
+    expect(p.finished()).toBe(false);
+    p.drop(4);
+    expect(p.finished()).toBe(true);
+  });
+
   it('never finishes early while more slots are pending than alpha', () => {
     const p = new DagPoll(2, [1, 2, 3, 4, 5]);
     p.vote(1, [3]);

@@ -23,6 +23,10 @@ export class DagPoll {
   /** Validator -> slots still waiting for its answer. */
   private readonly waiting = new Map<NodeId, number>();
   private readonly slots: (readonly VertexId[])[] = [];
+  /** Distinct answers with the slots each fills (a validator's answer fills all its slots). */
+  private readonly answers: Array<{ readonly votes: readonly VertexId[]; readonly slots: number }> = [];
+  /** Vertex -> slots that voted for it, kept as answers arrive (finished() runs after every vote). */
+  private readonly count = new Map<VertexId, number>();
   private pendingSlots: number;
 
   constructor(
@@ -53,6 +57,16 @@ export class DagPoll {
     this.waiting.delete(vdr);
     this.pendingSlots -= n;
     for (let i = 0; i < n; i++) this.slots.push(votes);
+    if (votes.length === 0) return;
+    this.answers.push({ votes, slots: n });
+    const seen = votes.length > 1 ? new Set<VertexId>() : undefined;
+    for (const id of votes) {
+      if (seen !== undefined) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      this.count.set(id, (this.count.get(id) ?? 0) + n);
+    }
   }
 
   drop(vdr: NodeId): void {
@@ -71,14 +85,15 @@ export class DagPoll {
     if (pending === 0) return true;
     const alpha = this.alpha;
     if (pending > alpha) return false;
-    // Slots that voted for some vertex still below alpha.
-    const count = new Map<VertexId, number>();
-    for (const s of this.slots) for (const id of new Set(s)) count.set(id, (count.get(id) ?? 0) + 1);
+    // Slots that voted for some vertex still below alpha (AvalancheGo's partialVotes), stopping as soon as
+    // they and the pending slots could bring one shared ancestor to alpha.
+    const count = this.count;
     let partial = 0;
-    for (const s of this.slots) {
-      for (const id of s) {
+    for (const a of this.answers) {
+      for (const id of a.votes) {
         if (count.get(id)! < alpha) {
-          partial++;
+          partial += a.slots;
+          if (partial + pending >= alpha) return false;
           break;
         }
       }
