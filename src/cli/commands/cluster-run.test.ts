@@ -90,6 +90,6 @@ describe('avsim cluster run: bad input', () => {
     const cfg = file('cfg.json', '{"version": 2}');
     const n = avsim('node', '--config', cfg);
     expect(n.code).toBe(2);
-    expect(n.stderr).toMatch(/^avsim: config: version: /);
+    expect(n.stderr).toMatch(/^avsim node: config: version: /);
   });
 });

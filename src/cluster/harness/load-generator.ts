@@ -14,7 +14,7 @@ import { clientSourceFor } from '../../runner/workload.js';
 import type { LoadPhase } from '../../workload/arrivals.js';
 import type { Micros } from '../../consensus/host.js';
 import { ML_DSA_65_PUBLIC_KEY_BYTES, ML_DSA_65_SIGNATURE_BYTES } from '../../consensus/engine/messages.js';
-import { txPayload } from '../crypto/attachments.js';
+import { txPayload, type SignedTx } from '../crypto/attachments.js';
 import { deriveKeyPair, sign, type KeyPair } from '../crypto/ml-dsa.js';
 import { signedTxToJson, type SignedTxJson } from '../crypto/tx-json.js';
 import type { RunClock } from '../host/clock.js';
@@ -41,14 +41,22 @@ export function arrivalsOf(scenario: Scenario, seed: number, phases: readonly Lo
   return out.toSorted((a, b) => a.at - b.at || a.node - b.node);
 }
 
+/** The run's client keys (transactions carry their public key). */
+export function clientKeys(seed: number): KeyPair[] {
+  return Array.from({ length: CLIENT_KEYS }, (_, k) => deriveKeyPair(seed, k, 'client'));
+}
+
+/** One client transaction of the scenario's size, signed with ML-DSA-65 (~10 ms here). */
+export function signedTx(tx: number, key: KeyPair, scenario: Scenario): SignedTx {
+  const payload = txPayload(tx, scenario.workload.txBytes - ML_DSA_65_SIGNATURE_BYTES - ML_DSA_65_PUBLIC_KEY_BYTES);
+  return { id: tx, payload, publicKey: key.publicKey, signature: sign(payload, key.secretKey) };
+}
+
 /** Signs every arrival's transaction with ML-DSA-65 (before the run: signing costs ~10 ms each here). */
 export function signArrivals(arrivals: Arrival[], scenario: Scenario, seed: number, onProgress?: (done: number) => void): void {
-  const keys: KeyPair[] = Array.from({ length: CLIENT_KEYS }, (_, k) => deriveKeyPair(seed, k, 'client'));
-  const payloadBytes = scenario.workload.txBytes - ML_DSA_65_SIGNATURE_BYTES - ML_DSA_65_PUBLIC_KEY_BYTES;
+  const keys = clientKeys(seed);
   arrivals.forEach((a, i) => {
-    const key = keys[i % CLIENT_KEYS]!;
-    const payload = txPayload(a.tx, payloadBytes);
-    a.body = signedTxToJson({ id: a.tx, payload, publicKey: key.publicKey, signature: sign(payload, key.secretKey) });
+    a.body = signedTxToJson(signedTx(a.tx, keys[i % CLIENT_KEYS]!, scenario));
     if (onProgress !== undefined && i % 50 === 49) onProgress(i + 1);
   });
 }

@@ -27,6 +27,8 @@ export interface TransportOptions {
   host: string;
   /** 0 for any free port. */
   port: number;
+  /** A taken port is an error instead of a fallback to a free one (standalone nodes: peers dial the configured port). */
+  strictPort?: boolean;
   maxFrameBytes?: number;
   /** Most bytes queued on one socket before further frames to that peer are dropped. */
   maxQueuedBytesPerPeer?: number;
@@ -94,6 +96,9 @@ export class TcpTransport {
     try {
       return await this.listenOn(this.opts.port);
     } catch (e) {
+      if (this.opts.strictPort === true && (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new RangeError(`node ${this.opts.nodeId} transport: port ${this.opts.port} on ${this.opts.host} is already taken`);
+      }
       if (this.opts.port === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       this.opts.onEvent?.(`port ${this.opts.port} is taken; listening on a free one`);
       return this.listenOn(0);

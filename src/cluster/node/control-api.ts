@@ -21,7 +21,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { requireLoopback } from './loopback.js';
+import { requireBindable } from './loopback.js';
 
 /** Largest request body (a batch of signed transactions). */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -56,6 +56,10 @@ export interface ControlApiOptions {
   port: number;
   token: string;
   handlers: ControlHandlers;
+  /** `container` lets the API bind outside loopback (bindMode of the process config); default loopback only. */
+  bindMode?: 'loopback' | 'container';
+  /** A taken port is an error instead of a fallback to a free one (standalone nodes). */
+  strictPort?: boolean;
 }
 
 function send(res: ServerResponse, status: number, value: unknown): void {
@@ -101,7 +105,7 @@ export class ControlApi {
   private readonly token: Buffer;
 
   constructor(private readonly opts: ControlApiOptions) {
-    requireLoopback(opts.host, '--api-host');
+    requireBindable(opts.host, '--api-host', opts.bindMode ?? 'loopback');
     if (opts.token.length < 16) throw new RangeError('control API token: must be at least 16 characters');
     this.token = Buffer.from(opts.token);
   }
@@ -111,6 +115,9 @@ export class ControlApi {
     try {
       return await this.listenOn(this.opts.port);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE' && (this.opts.strictPort === true || this.opts.port === 0)) {
+        throw new RangeError(`control API: port ${this.opts.port} on ${this.opts.host} is already taken`);
+      }
       if (this.opts.port === 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       return this.listenOn(0);
     }

@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import type { NodeId } from '../../consensus/host.js';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { ScenarioError } from '../../scenario/problems.js';
+import { ListenError } from '../../ops/metrics/server.js';
+import { StoreIdentityError } from '../store/chain-store.js';
 import { validateScenarioInput } from '../../scenario/validate.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Fault } from '../../sim/types.js';
@@ -20,7 +22,8 @@ import { signedTxFromJson } from '../crypto/tx-json.js';
 import { RunClock, monotonicNs } from '../host/clock.js';
 import type { PeerAddress } from '../net/transport.js';
 import { ApiError, ControlApi, type EventSubscriber } from './control-api.js';
-import { requireLoopback } from './loopback.js';
+import { requireBindable } from './loopback.js';
+import { StandaloneBoot } from '../../ops/standalone/standalone-boot.js';
 import { parseProcessConfig, type ProcessConfig } from './process-config.js';
 import { RealNode } from './real-node.js';
 import { parseByzantineBody, parseFault, parsePeers, parseTxBatch } from './api-bodies.js';
@@ -42,14 +45,16 @@ export class NodeProcess {
   private readonly clock = new RunClock();
   private bootTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  private standalone: StandaloneBoot | undefined;
 
   constructor(
     private readonly cfg: ProcessConfig,
-    scenario: Scenario,
+    private readonly scenario: Scenario,
     private readonly token: string,
   ) {
-    requireLoopback(cfg.listenHost, 'listenHost');
-    requireLoopback(cfg.apiHost, 'apiHost');
+    requireBindable(cfg.listenHost, 'listenHost', cfg.bindMode);
+    requireBindable(cfg.apiHost, 'apiHost', cfg.bindMode);
+    if (cfg.metricsHost !== undefined) requireBindable(cfg.metricsHost, 'metricsHost', cfg.bindMode);
     const byz = new Set(cfg.byzantineIds);
     for (const n of cfg.nodes) {
       if (n.id >= scenario.nodes.count) throw new RangeError(`config: nodes: node ${n.id} is not a node of the scenario (nodes.count ${scenario.nodes.count})`);
@@ -72,6 +77,7 @@ export class NodeProcess {
           payCpu: cfg.payCpu,
           metricsHost: cfg.metricsHost ?? cfg.listenHost,
           metricsPort: n.metricsPort,
+          strictPort: cfg.standalone,
         }),
       );
     }
@@ -90,6 +96,8 @@ export class NodeProcess {
       host: this.cfg.apiHost,
       port: this.cfg.apiPort,
       token: this.token,
+      bindMode: this.cfg.bindMode,
+      strictPort: this.cfg.standalone,
       handlers: {
         status: (id) => (id === undefined ? [...this.nodes.values()].map((n) => n.status()) : this.node(id).status()),
         submitTxs: (id, body) => this.submitTxs(id, body),
@@ -115,6 +123,12 @@ export class NodeProcess {
     writeFileAtomic(this.cfg.readyFile, `${JSON.stringify({ pid: process.pid, apiPort, ports, metricsPorts })}\n`);
     log(`process ${process.pid}: nodes ${[...this.nodes.keys()].join(',')} ready; control API on ${this.cfg.apiHost}:${apiPort}`);
     if (this.cfg.epochNs !== null) this.scheduleBoot(BigInt(this.cfg.epochNs));
+    if (this.cfg.standalone) {
+      const node = [...this.nodes.values()][0] as RealNode;
+      const dataDir = this.cfg.nodes[0]?.dataDir as string;
+      this.standalone = new StandaloneBoot({ node, scenario: this.scenario, cfg: this.cfg, dataDir, clock: this.clock, log, boot: () => this.bootAll() });
+      this.standalone.start();
+    }
   }
 
   private node(id: number): RealNode {
@@ -168,6 +182,7 @@ export class NodeProcess {
     if (this.stopping === undefined) {
       this.stopping = (async () => {
         if (this.bootTimer !== undefined) clearTimeout(this.bootTimer);
+        this.standalone?.stop();
         await this.api?.close();
         for (const n of this.nodes.values()) await n.close();
         log(`process ${process.pid}: stopped`);
@@ -176,6 +191,22 @@ export class NodeProcess {
     }
     return this.stopping;
   }
+}
+
+/** Exit code of a daemon that could not start: 2 for input the user can fix (config, scenario, port, data dir, store identity). */
+export function daemonExitCode(e: unknown): number {
+  return e instanceof RangeError || e instanceof ScenarioError || e instanceof StoreIdentityError || e instanceof ListenError ? 2 : 1;
+}
+
+/** Runs the daemon; on a startup failure prints one line and exits (open listeners and stores must not keep it alive). */
+export async function runNodeDaemonOrExit(configPath: string): Promise<never> {
+  try {
+    await runNodeDaemon(configPath);
+  } catch (e) {
+    process.stderr.write(`avsim node: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`);
+    process.exit(daemonExitCode(e));
+  }
+  return process.exit(0);
 }
 
 /** The daemon's main; resolves only on a configuration error (which it throws). */
@@ -191,8 +222,9 @@ export async function runNodeDaemon(configPath: string): Promise<void> {
   const token = readFileSync(cfg.tokenFile, 'utf8').trim();
   const proc = new NodeProcess(cfg, scenario, token);
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void proc.stop(0));
-  // The harness holds our stdin: when it goes away, so do we.
-  if (!process.stdin.isTTY) {
+  // The harness holds our stdin: when it goes away, so do we. A standalone node has no harness (a container's stdin
+  // is /dev/null): it runs until it is stopped.
+  if (!cfg.standalone && !process.stdin.isTTY) {
     process.stdin.on('end', () => void proc.stop(0));
     process.stdin.on('close', () => void proc.stop(0));
     process.stdin.resume();

@@ -5,8 +5,7 @@
  * rest of the CLI (report rendering, sweeps), so a node process starts fast
  * and stays small. Bad input exits 2 with one line; anything else exits 1.
  */
-import { ScenarioError } from '../../scenario/problems.js';
-import { runNodeDaemon } from './daemon.js';
+import { runNodeDaemonOrExit } from './daemon.js';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--config');
@@ -15,9 +14,4 @@ if (config === undefined || args.length !== 2) {
   process.stderr.write('avsim node: usage: main.js --config FILE\n');
   process.exit(2);
 }
-try {
-  await runNodeDaemon(config);
-} catch (e) {
-  process.stderr.write(`avsim node: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`);
-  process.exit(e instanceof RangeError || e instanceof ScenarioError ? 2 : 1);
-}
+await runNodeDaemonOrExit(config);

@@ -46,6 +46,22 @@ export const ProcessConfigSchema = z.strictObject({
   rules: z.array(z.unknown()).max(100_000).default([]),
   /** Pay modelled CPU as busy work (false only in tests). */
   payCpu: z.boolean().default(true),
+  /**
+   * Where listeners may bind. `loopback` (the default, and what `avsim cluster run` writes): every listener on
+   * 127.0.0.0/8 or ::1, anything else refused. `container`: written only by `avsim cluster export` for a node in its
+   * own network namespace (a container or a pod), where the transport and /metrics must be reachable from other
+   * containers (listenHost / metricsHost 0.0.0.0); the control API may then bind outside loopback too, still behind
+   * its bearer token (the export keeps it on 127.0.0.1; docs/cluster.md, "Security").
+   */
+  bindMode: z.enum(['loopback', 'container']).default('loopback'),
+  /**
+   * No harness: the node boots on its own once it is connected to every peer of `peers` (or after
+   * `standaloneBootWaitMs` with whoever is there), starts its run clock then, and draws its own share of the
+   * scenario's seeded load (the same arrivals the harness would send it). Ports are taken exactly as given (a
+   * taken port is an error, not a fallback: peers find the node at its configured address). Faults are not applied.
+   */
+  standalone: z.boolean().default(false),
+  standaloneBootWaitMs: Int.min(0).max(3_600_000).default(60_000),
 });
 
 export type ProcessConfig = z.output<typeof ProcessConfigSchema>;
@@ -54,7 +70,11 @@ export type ProcessConfigInput = z.input<typeof ProcessConfigSchema>;
 /** Parses a config; throws one line naming the first bad field. */
 export function parseProcessConfig(data: unknown): ProcessConfig {
   const r = ProcessConfigSchema.safeParse(data);
-  if (r.success) return r.data;
+  if (r.success) {
+    if (r.data.standalone && r.data.epochNs !== null) throw new RangeError('config: epochNs: must be null when standalone is true (a standalone node starts its own run clock)');
+    if (r.data.standalone && r.data.nodes.length !== 1) throw new RangeError(`config: nodes: a standalone process runs exactly one node, got ${r.data.nodes.length}`);
+    return r.data;
+  }
   const first = r.error.issues[0];
   throw new RangeError(`config: ${first === undefined ? 'invalid' : `${first.path.join('.') || '(top level)'}: ${first.message}`}`);
 }

@@ -45,6 +45,7 @@ import { encodeMessageFrame, FLAG_SENDER_FROZEN, FLAGS_OFFSET, FRAME_OVERHEAD_BY
 import { LinkScheduler } from '../net/link-scheduler.js';
 import { decodeIncoming } from '../net/incoming.js';
 import { TcpTransport, type PeerAddress } from '../net/transport.js';
+import { checkDataDir } from '../../ops/store/data-dir.js';
 import { ChainStore, type Reservation } from '../store/chain-store.js';
 import { HistoryFile, lastReported, type HistoryRecord } from './history.js';
 import { ReceiveQueue } from './receive-queue.js';
@@ -76,6 +77,8 @@ export interface RealNodeOptions {
   /** Where this validator serves /metrics (Prometheus): port 0 picks one; absent = listenHost, 0. */
   metricsHost?: string;
   metricsPort?: number;
+  /** A taken transport port is an error, not a fallback (standalone nodes). */
+  strictPort?: boolean;
 }
 
 /** Ids reserved per store write: an incarnation uses at most this many before it reserves more. */
@@ -159,6 +162,8 @@ export class RealNode {
 
     this.host.attach(this.node);
     this.sigs = opts.realSignatures ? new SignatureLayer(opts.seed, opts.id, s.cpu.reverifyTxSignaturesInBlocks) : undefined;
+    // Before anything is created in it: a directory that is neither new nor a node's is refused.
+    checkDataDir(opts.dataDir, `node ${opts.id} dataDir`);
     this.store = new ChainStore(join(opts.dataDir, 'db'));
     this.history = new HistoryFile(join(opts.dataDir, 'history.jsonl'));
     this.transport = new TcpTransport({
@@ -167,6 +172,7 @@ export class RealNode {
       runTag: opts.runTag,
       host: opts.listenHost,
       port: opts.port,
+      ...(opts.strictPort === true ? { strictPort: true } : {}),
       onMessage: (from, f) => this.receive(from, f),
       onEvent: (e) => opts.log(`node ${opts.id}: ${e}`),
     });

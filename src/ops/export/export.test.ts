@@ -145,7 +145,8 @@ describe('avsim cluster export --target k8s', () => {
     const [args, ...json] = outText.split('\n');
     expect(args).toBe(`node --config ${dir}/node.json`);
     const cfg = JSON.parse(json.join('\n')) as Record<string, any>;
-    expect(cfg.nodes).toEqual([{ id: 6, dataDir: DATA_DIR, port: 9651 }]);
+    expect(cfg.nodes).toEqual([{ id: 6, dataDir: DATA_DIR, port: 9651, metricsPort: 9650 }]);
+    expect(cfg).toMatchObject({ standalone: true, bindMode: 'container', epochNs: null });
     expect(cfg.peers['3']).toEqual({ host: 'avsim-node-3.avsim-node', port: 9651 });
     expect(cfg.seed).toBe(5);
     const token = readFileSync(join(dir, 'data', 'api-token'), 'utf8');

@@ -52,7 +52,10 @@ export function nodeConfig(d: DeploymentInput, id: NodeId | typeof NODE_ID_PLACE
     runTag: runTagOf(scenario.name, seed),
     seed,
     scenario: d.input,
-    nodes: [{ id, dataDir: DATA_DIR, port: PORTS.p2p }],
+    nodes: [{ id, dataDir: DATA_DIR, port: PORTS.p2p, metricsPort: PORTS.metrics }],
+    // The node has a network namespace of its own (a container, a pod): its transport and /metrics must be reachable
+    // from the other containers. Without this the daemon refuses any non-loopback address.
+    bindMode: 'container',
     // Peers reach each other across containers: the transport listens on every address of the pod.
     listenHost: '0.0.0.0',
     // The control API stays on loopback (token-protected); the probe runs inside the container.
@@ -61,13 +64,14 @@ export function nodeConfig(d: DeploymentInput, id: NodeId | typeof NODE_ID_PLACE
     tokenFile: TOKEN_FILE,
     readyFile: `${DATA_DIR}/ready.json`,
     metricsHost: '0.0.0.0',
-    metricsPort: PORTS.metrics,
     realSignatures: d.realSignatures,
     byzantineIds: [...byzantine],
     byzantine: b === undefined ? null : { strategy: b.strategy, options: b.options, fromUs: b.from, untilUs: b.until ?? scenario.duration },
-    // No harness hands out a shared epoch: each node starts its run clock when it boots.
+    // No harness hands out a shared epoch: each node starts its run clock when it boots (connected to its peers, or
+    // after standaloneBootWaitMs), keeps that time 0 on its volume, and draws its own share of the load.
     epochNs: null,
     standalone: true,
+    standaloneBootWaitMs: 120_000,
     peers,
     payCpu: true,
   };

@@ -115,6 +115,8 @@ function csv(points: readonly Point[]): string {
   return `minute,series,value\n${points.map((p) => `${p.t},${p.series},${p.value}`).join('\n')}\n`;
 }
 
+const node = (m: Record<string, string>): string => `node ${m.node_id ?? '?'}`;
+
 /** Starts a Prometheus on a kept run's TSDB, reads the series, writes `<outDir>/soak/`. Returns the figures. */
 export async function writeSoakReport(outDir: string, scenario: string): Promise<SoakFigures> {
   const runs = prometheusRuns(outDir);
@@ -125,7 +127,6 @@ export async function writeSoakReport(outDir: string, scenario: string): Promise
     const head = ((await res.json()) as { data: { headStats: { minTime: number; maxTime: number } } }).data.headStats;
     const start = Math.floor(head.minTime / 1000);
     const end = Math.ceil(head.maxTime / 1000);
-    const node = (m: Record<string, string>) => `node ${m.node_id ?? '?'}`;
     const series = {} as Record<Key, Point[]>;
     for (const k of Object.keys(QUERIES) as Key[]) series[k] = await range(prom.promql, k, start, end, k === 'rss' || k === 'height' ? node : () => k);
     const minutes = round((end - start) / 60, 2);
