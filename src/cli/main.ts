@@ -18,11 +18,46 @@ import { runCommand } from './commands/run.js';
 import { sweepCommand, type SweepFlags } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT_BAD_INPUT, UsageError } from './errors.js';
+import { describeFsError, IoProblem, isFsError } from '../io/errno.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    ok
+  1    a check failed, a run hit a limit (--max-wall, limits.*), or a sweep task failed; the repro command is printed
+  2    bad input: a flag, a scenario file, an output path or a results directory (one line naming it and the rule)
+  130  a sweep stopped by SIGINT (Ctrl-C); 143 by SIGTERM (finished results are kept; continue with --resume)
+
+Environment:
+  AVSIM_DEBUG=1               print the stack of an unexpected error
+  AVSIM_PROGRESS=1            progress lines even when stderr is not a terminal (as --progress)
+  AVSIM_PROGRESS_INTERVAL=S   into a log, at most one progress line per S seconds (default 60; 0: one per finished task)
+`;
+
+const TRACE_HELP = `
+Trace file (--trace FILE): JSON lines, one per processed event, in event order:
+  {"timeUs":70045,"kind":"arrive","node":11,"from":0,"seq":3,"outcome":"ok","tag":6,"detail":{"kind":"tx-gossip","txs":1}}
+  timeUs   simulated time in µs            kind     fault | arrive | client | process | timer
+  node     destination node (-1: run-level) from     sender (the node itself for timers, -1 for faults and clients)
+  seq      the sender's sequence number    outcome  ok | dropped-crashed | stale | ... (what became of the event)
+  tag      message type or timer tag       detail   the message (block ids, tx counts) or the fault
+With several seeds each goes to FILE.s<seed>. --trace-nodes and --trace-window pick what is written.
+
+--workers N splits one run's nodes over N threads with the same result; it needs a
+positive minimum one-way latency (the lookahead): constant latency > 0, uniform with
+min > 0, lognormal or regions with min > 0 (the shipped experiments have one).
+`;
+
 /** Set by an action; commander's own parse result carries no exit code. */
 let exitCode = 0;
+
+/** Commander's error as one line, keeping its "(Did you mean --seed?)" suggestion. */
+function commanderErrorLine(text: string): string {
+  const lines = text.trimEnd().split('\n').map((l) => l.trim());
+  const suggestion = lines.find((l) => l.startsWith('(Did you mean'));
+  return [lines[0] ?? '', ...(suggestion === undefined ? [] : [suggestion])].join(' ');
+}
 
 function buildProgram(): Command {
   const program = new Command('avsim')
@@ -30,7 +65,8 @@ function buildProgram(): Command {
     .version('0.1.0')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.trimEnd().split('\n')[0] + '\n') });
+    .configureOutput({ outputError: (text, write) => write(`${commanderErrorLine(text)}\n`) })
+    .addHelpText('after', EXIT_CODES_HELP);
 
   program
     .command('validate')
@@ -52,9 +88,10 @@ function buildProgram(): Command {
     .option('--trace <file>', 'write the event trace to this file')
     .option('--trace-nodes <ids>', 'trace only these nodes, e.g. 1,2')
     .option('--trace-window <from..to>', 'trace only this simulated-time window, e.g. 10s..20s')
-    .option('--workers <n>', 'split the simulation across n worker threads (same results for any n)')
+    .option('--workers <n>', 'split the simulation across n worker threads (same results for any n; needs a latency floor, see below)')
     .addOption(new Option('--progress', 'show the progress bar even when stderr is not a terminal'))
     .addOption(new Option('--no-progress', 'never show the progress bar'))
+    .addHelpText('after', TRACE_HELP)
     .action(async (file: string, opts: Parameters<typeof runCommand>[1]) => {
       exitCode = await runCommand(file, opts);
     });
@@ -182,6 +219,8 @@ function buildProgram(): Command {
       process.stdout.write(scenarioJsonSchemaText());
     });
 
+  // Every command's help ends with the exit codes and environment variables.
+  for (const command of program.commands) command.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }
 
@@ -204,7 +243,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${e.message}\n`);
       return EXIT_BAD_INPUT;
     }
-    if (e instanceof UsageError) {
+    if (isFsError(e)) {
+      // A path that cannot be read or written: the path and the cause in words, no stack.
+      process.stderr.write(`avsim: ${describeFsError(e)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof UsageError || e instanceof IoProblem) {
       process.stderr.write(`avsim: ${oneLine(e)}\n`);
       return EXIT_BAD_INPUT;
     }

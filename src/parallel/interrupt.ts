@@ -14,11 +14,19 @@ export interface InterruptTrap {
 const EXIT_CODE: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /**
+ * How long a stop may take after the first signal before the process exits
+ * anyway: stopping abandons in-flight tasks and writes the index, which takes
+ * well under a second, so a sweep still alive after this is stuck (e.g. in a
+ * file-system call that never returns) and the signal must still be honoured.
+ */
+export const STOP_GRACE_MS = 10_000;
+
+/**
  * Turns the first SIGINT/SIGTERM into an abort (stop dispatching, abandon
  * in-flight tasks, keep finished results, write the index); a second one exits
  * at once with 128 + the signal number.
  */
-export function trapInterrupts(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): InterruptTrap {
+export function trapInterrupts(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`), graceMs = STOP_GRACE_MS): InterruptTrap {
   const controller = new AbortController();
   let received: StopSignal | null = null;
   const handler = (sig: StopSignal) => {
@@ -26,6 +34,11 @@ export function trapInterrupts(log: (line: string) => void = (line) => process.s
     received = sig;
     log(`\navsim: ${sig}: stopping; finished results are kept, running tasks are abandoned (${sig === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once)`);
     controller.abort();
+    const grace = setTimeout(() => {
+      log(`avsim: ${sig}: still not stopped after ${graceMs / 1000} s; exiting now (finished results are kept)`);
+      process.exit(EXIT_CODE[sig]);
+    }, graceMs);
+    grace.unref();
   };
   const onInt = () => handler('SIGINT');
   const onTerm = () => handler('SIGTERM');

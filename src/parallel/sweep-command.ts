@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { createProgressBar } from './progress.js';
+import { INDEX_FILE } from './sweep-index.js';
 import { sweepExitCode, trapInterrupts } from './interrupt.js';
 import { runSweep, type RunSweepOptions, type SweepResult } from './sweep-runner.js';
 import type { JsonValue } from './task.js';
@@ -13,15 +15,20 @@ const MAX_FAILURES_PRINTED = 10;
  * caller sets `process.exitCode = exitCode` and lets the process end.
  */
 export async function runSweepCommand<P extends JsonValue>(
-  options: Omit<RunSweepOptions<P>, 'signal' | 'onProgress'> & { progress?: boolean },
+  options: Omit<RunSweepOptions<P>, 'signal' | 'onProgress'> & {
+    progress?: boolean;
+    /** Where a finished sweep ends up when outDir is a temporary directory renamed into place afterwards (--replace): the paths printed. */
+    finalDir?: string;
+  },
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<{ result: SweepResult; exitCode: number }> {
   const trap = trapInterrupts(log);
-  const { progress, ...rest } = options;
+  const { progress, finalDir, ...rest } = options;
   let result: SweepResult;
   try {
     result = await runSweep({
       ...rest,
+      log,
       signal: trap.signal,
       ...(progress === false ? {} : { onProgress: createProgressBar() }),
     });
@@ -30,13 +37,16 @@ export async function runSweepCommand<P extends JsonValue>(
   }
   const exitCode = sweepExitCode(result, trap.received());
   const skipped = result.skipped > 0 ? `, ${result.skipped} already done` : '';
-  log(`sweep: ${result.done}/${result.total} done, ${result.failed} failed, ${result.pending} pending${skipped} -> ${result.indexPath}`);
+  // A finished --replace sweep is renamed to finalDir in a moment: print where it will be, not the temporary directory.
+  const shownDir = finalDir !== undefined && result.outcome === 'completed' ? finalDir : result.outDir;
+  log(`sweep: ${result.done}/${result.total} done, ${result.failed} failed, ${result.pending} pending${skipped} -> ${join(shownDir, INDEX_FILE)}`);
   for (const f of result.failures.slice(0, MAX_FAILURES_PRINTED)) {
     log(`  FAILED ${f.id} (${f.kind}): ${f.message.split('\n', 1)[0] ?? ''}\n    repro: ${f.repro}`);
   }
   if (result.failures.length > MAX_FAILURES_PRINTED) {
-    log(`  ... and ${result.failures.length - MAX_FAILURES_PRINTED} more failures in ${result.outDir}/failures/`);
+    log(`  ... and ${result.failures.length - MAX_FAILURES_PRINTED} more failures in ${join(shownDir, 'failures')}/`);
   }
-  if (result.outcome === 'interrupted') log(`sweep: stopped early; continue with the same command plus --resume`);
+  // With finalDir the caller says how to continue (the partial sweep is in the temporary directory).
+  if (result.outcome === 'interrupted' && finalDir === undefined) log(`sweep: stopped early; continue with the same command plus --resume`);
   return { result, exitCode };
 }

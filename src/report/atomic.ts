@@ -5,8 +5,9 @@
  * one; a crashed writer's temp file is hidden (`.name.tmp-…`) and removed by
  * removeStaleTemps.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { makeDir } from '../io/make-dir.js';
 
 const TEMP_MARK = '.tmp-';
 let counter = 0;
@@ -28,7 +29,7 @@ function fsyncDir(dir: string): void {
 /** Writes `data` (or its chunks, in order) to `path` atomically, creating the directory if needed. */
 export function writeFileAtomic(path: string, data: AtomicData): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir, 'output');
   const temp = join(dir, `.${basename(path)}${TEMP_MARK}${process.pid}-${counter++}`);
   const fd = openSync(temp, 'wx', 0o644);
   try {

@@ -22,6 +22,25 @@ function verdictTable(rows: readonly VerdictRow[]): string {
   return `<table class="verdicts"><thead><tr><th>nodes</th><th>target</th><th>TPS</th><th>p95 ms</th><th>offered TPS</th><th>runs</th><th>verdict</th><th>note</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+/** Experiments whose sweeps include the specification's sizes, named when a report has none of them. */
+const TARGET_EXPERIMENT = 'experiments/lt-003-multi-scale.yaml (results/lt-003/report.html)';
+
+/**
+ * The verdict, only for the target sizes these runs include: a table of
+ * "not run" rows would read as failure when the experiment never meant to
+ * test those sizes.
+ */
+function verdictSection(rows: readonly VerdictRow[]): string {
+  const run = rows.filter((r) => r.verdict !== 'not run');
+  const sizes = rows.map((r) => r.target.nodes.toLocaleString('en-US')).join(', ');
+  if (run.length === 0) {
+    return `<h2>Specification targets</h2>\n<p class="meta">These runs include none of the specification's target sizes (${escapeHtml(sizes)} nodes), so there is no verdict here; ${escapeHtml(TARGET_EXPERIMENT)} tests them.</p>`;
+  }
+  const missing = rows.filter((r) => r.verdict === 'not run').map((r) => r.target.nodes.toLocaleString('en-US'));
+  const note = missing.length === 0 ? '' : ` Sizes not in these runs (${escapeHtml(missing.join(', '))} nodes) are left out.`;
+  return `<h2>Verdict against the specification's targets</h2>\n${verdictTable(run)}\n<p class="meta">Only honest points (Byzantine fraction 0) count. "Inconclusive" means the runs offered less load than the target asks for.${note}</p>`;
+}
+
 /** The points table: the point table's columns (src/report/point-columns.ts), as points.csv has them. */
 function pointsTable(points: readonly PointSummary[]): string {
   const body = points.map((p) => `<tr>${POINT_COLUMNS.map(({ html: [, cell] }) => `<td>${cell(p)}</td>`).join('')}</tr>`).join('\n');
@@ -78,9 +97,7 @@ export function reportHtml(input: {
 <body>
 <h1>${escapeHtml(input.title)}</h1>
 <p class="meta">${input.runs.length} run(s), ${input.points.length} sweep point(s); scenario(s): ${escapeHtml(scenarios.join(', '))}. Simulated with avsim; every run is reproducible from its seed (see runs.csv, column repro).</p>
-<h2>Verdict against the specification's targets</h2>
-${verdictTable(input.verdicts)}
-<p class="meta">Only honest points (Byzantine fraction 0) count. "Inconclusive" means the runs offered less load than the target asks for.</p>
+${verdictSection(input.verdicts)}
 <h2>Plots</h2>
 <div class="charts">
 ${charts}

@@ -54,3 +54,8 @@ export function verdicts(points: readonly PointSummary[], targets: readonly Targ
     return { ...base, verdict: 'fail', note: `${best.tps.mean.toFixed(1)} TPS < ${target.minTps}` };
   });
 }
+
+/** The verdicts worth a console line: those of sizes the runs include ("not run" rows say nothing). */
+export function verdictLines(rows: readonly VerdictRow[]): string[] {
+  return rows.filter((v) => v.verdict !== 'not run').map((v) => `  ${String(v.target.nodes).padStart(6)} nodes: ${v.verdict.padEnd(12)} ${v.note}`);
+}

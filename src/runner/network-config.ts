@@ -14,7 +14,7 @@ export function latencyProfileOf(scenario: Scenario): LatencyProfile {
     case 'uniform':
       return { kind: 'uniform', minUs: lat.min, maxUs: lat.max };
     case 'lognormal':
-      return { kind: 'lognormal', medianUs: lat.median, sigma: lat.sigma, floorUs: 1 };
+      return { kind: 'lognormal', medianUs: lat.median, sigma: lat.sigma, floorUs: lat.min ?? 1 };
     case 'regions':
       return {
         kind: 'region',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from './load.js';
 import { expandSweep } from './sweep.js';
+import { checkShardable } from '../parallel/sharded/layout.js';
 
 const DIR = fileURLToPath(new URL('../../experiments/', import.meta.url));
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
@@ -27,6 +28,10 @@ describe('experiments/', () => {
     if (SPEC_FILES.includes(file)) expect(scenario.description).toMatch(/Full size|full size|full length/);
     expect(scenario.checks).toContain('safety.violations == 0');
     expect(expandSweep(scenario).length).toBeLessThanOrEqual(10);
+  });
+
+  it.each(files)('%s can run sharded (avsim run FILE --workers 2): its latency has a positive floor', (file) => {
+    expect(() => checkShardable(loadScenarioFile(join(DIR, file)).scenario)).not.toThrow();
   });
 
   it('scales up with the --set commands the descriptions give', () => {

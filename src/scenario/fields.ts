@@ -31,10 +31,25 @@ export function num(opts: { min?: number; max?: number; minExclusive?: boolean; 
   return s;
 }
 
+const DURATION_RE = new RegExp(DURATION_PATTERN);
+
+/** The rule a malformed duration broke: a negative one is told the real rule (>= 0), not the unit syntax. */
+function durationRule(issue: { input?: unknown }): string {
+  const text = issue.input;
+  if (typeof text === 'string' && text.startsWith('-') && DURATION_RE.test(text.slice(1))) return `must be a duration >= 0, got "${text}"`;
+  return DURATION_RULE;
+}
+
 /** A duration string (`250ms`, `10m`) parsed to integer microseconds. */
 export const duration = z
-  .string({ error: rule(DURATION_RULE) })
-  .regex(new RegExp(DURATION_PATTERN), { error: DURATION_RULE })
+  .string({
+    error: (issue) => {
+      if (issue.input === undefined) return 'is required';
+      if (typeof issue.input === 'number') return issue.input < 0 ? `must be a duration >= 0 with a unit, got ${issue.input}` : `${DURATION_RULE}; got the bare number ${issue.input}`;
+      return DURATION_RULE;
+    },
+  })
+  .regex(DURATION_RE, { error: durationRule })
   .transform((text, ctx) => {
     const micros = parseDuration(text);
     if (micros === null) {

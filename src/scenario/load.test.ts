@@ -69,7 +69,7 @@ faults:
 checks: ["tps >> 3"]
 `);
     expect(lines).toEqual([
-      'x.yaml:2: duration: must be a duration with a unit (us, ms, s, m, h, d), e.g. 250ms or 10m',
+      'x.yaml:2: duration: must be a duration with a unit (us, ms, s, m, h, d), e.g. 250ms or 10m; got the bare number 10',
       'x.yaml:4: nodes.count: must be an integer from 1 to 16383',
       'x.yaml:5: nodes.cout: unknown field',
       'x.yaml:7: network.latency.max: is required',

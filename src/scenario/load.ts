@@ -5,11 +5,13 @@
  * when the field is in the file.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument, parse as parseYamlValue } from 'yaml';
+import { isAlias, LineCounter, parseDocument, parse as parseYamlValue, visit } from 'yaml';
+import { causeInWords, isFsError } from '../io/errno.js';
 import { dedupe, ScenarioError, type Problem } from './problems.js';
-import { formatPath, parsePath, setIn, type PathSegment } from './paths.js';
+import { formatPath, missingIndexProblem, parsePath, reservedSegmentProblem, setIn, type PathSegment } from './paths.js';
 import type { Scenario } from './schema.js';
 import { expandSweep, pointInput, sweepSize } from './sweep.js';
+import { scenarioWarnings } from './runnable.js';
 import { validateScenarioInput } from './validate.js';
 
 /** Largest scenario file read. */
@@ -24,6 +26,8 @@ export interface LoadedScenario {
   /** The file's contents as plain data with `--set` overrides applied: what sweep points are resolved from. */
   input: unknown;
   file: string | undefined;
+  /** Settings that run but probably do not mean what they say, one line each (`file: warning: field: why`). */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -49,6 +53,8 @@ export function parseSet(text: string): SetOverride | Problem {
   if (path === null) {
     return { path: `--set ${text}`, segments: [], message: 'must be path=value, e.g. --set nodes.count=500 or --set workload.phases[0].rateTps=200' };
   }
+  const reserved = reservedSegmentProblem(path);
+  if (reserved !== null) return { path: `--set ${text}`, segments: [], message: reserved };
   const raw = text.slice(eq + 1);
   let value: unknown = raw;
   try {
@@ -84,12 +90,17 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, seg
   return undefined;
 }
 
-function validateSweep(scenario: Scenario, input: unknown): Problem[] {
+/** Warnings printed at most (the first of each kind is what matters). */
+const MAX_WARNINGS = 10;
+
+function validateSweep(scenario: Scenario, input: unknown, warnings: Problem[]): Problem[] {
   const size = sweepSize(scenario.sweep);
   if (size > 10_000) return [{ path: 'sweep', segments: ['sweep'], message: `expands to ${size} points, more than the limit of 10000` }];
   const problems: Problem[] = [];
   for (const axis of Object.keys(scenario.sweep)) {
-    if (parsePath(axis) === null) problems.push({ path: formatPath(['sweep', axis]), segments: ['sweep', axis], message: 'is not a field path (use dots and [i], e.g. workload.phases[0].rateTps)' });
+    const path = parsePath(axis);
+    const problem = path === null ? 'is not a field path (use dots and [i], e.g. workload.phases[0].rateTps)' : (reservedSegmentProblem(path) ?? missingIndexProblem(input, path));
+    if (problem !== null) problems.push({ path: formatPath(['sweep', axis]), segments: ['sweep', axis], message: problem });
   }
   if (problems.length > 0) return problems;
   // Small grids: every combination (cross-field rules may fail only for some);
@@ -102,9 +113,32 @@ function validateSweep(scenario: Scenario, input: unknown): Problem[] {
     const r = validateScenarioInput(pointInput(input, point));
     if (!r.ok) {
       for (const p of r.problems) problems.push({ path: formatPath(['sweep']), segments: ['sweep'], message: `point ${point.id} makes ${p.path}: ${p.message}` });
+    } else if (warnings.length < MAX_WARNINGS && Object.keys(scenario.sweep).length > 0) {
+      for (const w of scenarioWarnings(r.scenario)) warnings.push({ path: formatPath(w.path), segments: w.path, message: `at sweep point ${point.id}: ${w.message}` });
     }
   }
   return dedupe(problems);
+}
+
+/** Alias expansions a file may make; more is refused as a resource-exhaustion attack (a "billion laughs"). */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; an alias bomb is a problem of the file (exit 2), with the line of its first alias. */
+function documentValue(doc: ReturnType<typeof parseDocument>, counter: LineCounter, file: string | undefined): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let line: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (isAlias(node) && node.range !== undefined && node.range !== null) line = counter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    const problem: Problem = { path: '(yaml)', segments: [], message: `aliases expand to more than ${MAX_ALIAS_COUNT} copies (a YAML "alias bomb"?); refused` };
+    return fail([line === undefined ? problem : { ...problem, line }], file);
+  }
 }
 
 function fail(problems: Problem[], file: string | undefined): never {
@@ -133,7 +167,15 @@ export function parseScenarioText(text: string, opts: LoadOptions = {}): LoadedS
   }
   if (setProblems.length > 0) fail(setProblems, file);
 
-  const base: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const base = documentValue(doc, counter, file);
+  // An index past the end of a list would otherwise surface as "is required" for every item in between.
+  let sofar = base;
+  for (const s of parsedSets) {
+    const missing = missingIndexProblem(sofar, s.path);
+    if (missing !== null) setProblems.push({ path: `--set ${s.text}`, segments: [], message: missing });
+    else sofar = applySets(sofar, [s]);
+  }
+  if (setProblems.length > 0) fail(setProblems, file);
   let input = applySets(base, parsedSets);
   let result = validateScenarioInput(input);
   if (!result.ok) {
@@ -149,34 +191,51 @@ export function parseScenarioText(text: string, opts: LoadOptions = {}): LoadedS
     }
   }
   if (!result.ok) {
-    const overridden = new Set(parsedSets.map((s) => formatPath(s.path)));
+    // A problem at or under an overridden field came from --set: it has no line in the file.
+    const fromSet = (segments: readonly PropertyKey[]): boolean => parsedSets.some((s) => s.path.length <= segments.length && s.path.every((seg, i) => seg === segments[i]));
     fail(
       result.problems.map((p) => {
-        if (overridden.has(p.path)) return { ...p, message: `${p.message} (set by --set)` };
+        if (fromSet(p.segments)) return { ...p, message: `${p.message} (set by --set)` };
         const line = lineOf(doc, counter, p.segments);
         return line === undefined ? p : { ...p, line };
       }),
       file,
     );
   }
-  const sweepProblems = validateSweep(result.scenario, input);
+  const warnings: Problem[] = scenarioWarnings(result.scenario).map((w) => ({ path: formatPath(w.path), segments: w.path, message: w.message }));
+  const sweepProblems = validateSweep(result.scenario, input, warnings);
   if (sweepProblems.length > 0) {
     const line = lineOf(doc, counter, ['sweep']);
     fail(sweepProblems.map((p) => (line === undefined ? p : { ...p, line })), file);
   }
-  return { scenario: result.scenario, input, file };
+  const warningLines = dedupe(warnings)
+    .slice(0, MAX_WARNINGS)
+    .map((w) => {
+      const line = lineOf(doc, counter, w.segments);
+      return `${file === undefined ? '' : `${file}${line === undefined ? '' : `:${line}`}: `}warning: ${w.path}: ${w.message}`;
+    });
+  return { scenario: result.scenario, input, file, warnings: warningLines };
 }
 
 /** Reads and validates a scenario file. Throws ScenarioError (every problem) or a one-line Error for I/O. */
 export function loadScenarioFile(file: string, opts: Omit<LoadOptions, 'file'> = {}): LoadedScenario {
-  let size: number;
+  const fileProblem = (message: string): never => {
+    throw new ScenarioError([{ path: '(file)', segments: [], message }], file);
+  };
+  const unreadable = (e: unknown): never => fileProblem(`cannot be read: ${isFsError(e) ? causeInWords(e.code) : String(e)}`);
+  let stat;
   try {
-    size = statSync(file).size;
-  } catch {
-    throw new ScenarioError([{ path: '(file)', segments: [], message: 'cannot be read (no such file?)' }], file);
+    stat = statSync(file);
+  } catch (e) {
+    return unreadable(e);
   }
-  if (size > MAX_SCENARIO_BYTES) {
-    throw new ScenarioError([{ path: '(file)', segments: [], message: `is ${size} bytes, more than the limit of ${MAX_SCENARIO_BYTES}` }], file);
+  if (stat.isDirectory()) fileProblem('is a directory, not a scenario file (give a .yaml file)');
+  if (stat.size > MAX_SCENARIO_BYTES) fileProblem(`is ${stat.size} bytes, more than the limit of ${MAX_SCENARIO_BYTES}`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return unreadable(e);
   }
-  return parseScenarioText(readFileSync(file, 'utf8'), { ...opts, file });
+  return parseScenarioText(text, { ...opts, file });
 }

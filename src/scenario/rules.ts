@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { findProtocol } from '../consensus/protocols.js';
 import { formatDuration } from './duration.js';
 import { networkingProblems } from './networking.js';
+import { runnableIssues } from './runnable.js';
 import type { NodeSet, Scenario } from './schema.js';
 
 type Path = Array<string | number>;
@@ -65,6 +66,9 @@ export function crossFieldRules(s: Scenario, ctx: z.core.$RefinementCtx<Scenario
 
   const lat = s.network.latency;
   if (lat.kind === 'uniform' && lat.min > lat.max) issue(['network', 'latency', 'min'], `fails min <= max (${formatDuration(lat.min)} > ${formatDuration(lat.max)})`);
+  if (lat.kind === 'lognormal' && lat.min !== undefined && lat.min >= lat.median) {
+    issue(['network', 'latency', 'min'], `fails min < median (${formatDuration(lat.min)} >= ${formatDuration(lat.median)}): a floor at or above the median flattens most of the distribution`);
+  }
   if (s.nodes.regions !== undefined) {
     if (lat.kind !== 'regions') {
       issue(['nodes', 'regions'], 'needs network.latency.kind: regions');
@@ -108,6 +112,8 @@ export function crossFieldRules(s: Scenario, ctx: z.core.$RefinementCtx<Scenario
   if (s.limits.maxSimTime !== undefined && s.limits.maxSimTime < end) {
     issue(['limits', 'maxSimTime'], `fails duration <= maxSimTime (${formatDuration(end)} > ${formatDuration(s.limits.maxSimTime)})`);
   }
+
+  for (const r of runnableIssues(s)) issue(r.path, r.message);
 
   for (const axis of Object.keys(s.sweep)) {
     if (axis === 'seeds' || axis.startsWith('seeds.')) issue(['sweep', axis], 'use the top-level seeds field: every sweep point runs once per seed');

@@ -64,7 +64,7 @@ const SeedsSchema = z
 const StakeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('equal') }),
   z.strictObject({ kind: z.literal('zipf'), exponent: num({ min: 0, max: 10, minExclusive: true }).default(1) }),
-  z.strictObject({ kind: z.literal('explicit'), weights: z.array(int(1)).min(1).max(MAX_NODES) }),
+  z.strictObject({ kind: z.literal('explicit'), weights: z.array(int(1, 2 ** 32 - 1)).min(1).max(MAX_NODES) }),
 ]);
 
 const NodesSchema = z.strictObject({
@@ -140,7 +140,13 @@ const LatencySchema = z.discriminatedUnion(
   [
     z.strictObject({ kind: z.literal('constant'), oneWay: duration }),
     z.strictObject({ kind: z.literal('uniform'), min: duration, max: duration }),
-    z.strictObject({ kind: z.literal('lognormal'), median: positiveDuration, sigma: num({ min: 0, max: 5, minExclusive: true }) }),
+    z.strictObject({
+      kind: z.literal('lognormal'),
+      median: positiveDuration,
+      sigma: num({ min: 0, max: 5, minExclusive: true }),
+      /** Propagation floor: no message is faster (samples below are raised to it), as on a physical link. Needed by --workers > 1 (the lookahead). Absent: 1 µs. */
+      min: positiveDuration.optional(),
+    }),
     RegionLatencySchema,
   ],
 );

@@ -26,7 +26,10 @@ import { runId, writeRunFile, writeTables } from '../../report/results.js';
 import { stakeUnitsOf } from '../../runner/stake-of.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { loadScenarioFile } from '../../scenario/load.js';
+import { prepareOutputDir } from '../../io/output-paths.js';
+import { TaskProgressLines } from '../../parallel/progress-lines.js';
 import { parseWorkers } from '../args.js';
+import { printWarnings } from '../warnings.js';
 import { UsageError } from '../errors.js';
 import { cellSets, runGateCell, type GateCellTask } from './check-worker.js';
 
@@ -51,8 +54,8 @@ export function loadGate(file: string, seedCount: number | undefined): GateSpec 
   return loadGateScenario(file, seedCount).spec;
 }
 
-function loadGateScenario(file: string, seedCount: number | undefined): { spec: GateSpec; scenario: Scenario } {
-  const { scenario } = loadScenarioFile(file);
+function loadGateScenario(file: string, seedCount: number | undefined): { spec: GateSpec; scenario: Scenario; warnings: string[] } {
+  const { scenario, warnings } = loadScenarioFile(file);
   if (scenario.gate === undefined) throw new UsageError(`${file}: gate: missing (avsim check needs a gate section: fractions, strategies, seeds, expected)`);
   const spec = seedCount === undefined ? parseGateSection(scenario.gate) : normaliseGate({ ...scenario.gate, seeds: seedCount });
   // Snowman strategies are checked here; other protocols check theirs in their scenario rules (every cell loads below).
@@ -65,7 +68,7 @@ function loadGateScenario(file: string, seedCount: number | undefined): { spec: 
   }
   // Every cell must load: a fraction the schema refuses fails here, before hours of runs.
   for (const cell of spec.cells) loadScenarioFile(file, { sets: cellSets(cell.strategy, cell.fraction) });
-  return { spec, scenario };
+  return { spec, scenario, warnings };
 }
 
 function workerFile(): string | undefined {
@@ -76,8 +79,15 @@ function workerFile(): string | undefined {
 export async function checkCommand(file: string, flags: CheckFlags): Promise<number> {
   const seedCount = flags.seeds === undefined ? undefined : parseSeedCount(flags.seeds);
   const workers = flags.workers === undefined ? Math.min(2, availableParallelism()) : parseWorkers(flags.workers);
-  const { spec, scenario } = loadGateScenario(file, seedCount);
+  const { spec, scenario, warnings } = loadGateScenario(file, seedCount);
+  printWarnings({ warnings });
+  if (flags.out !== undefined) prepareOutputDir(flags.out, '--out');
   const total = spec.cells.length * spec.seeds.length;
+  const tty = process.stderr.isTTY === true;
+  // Into a log (CI): one line per finished run or per minute, whichever is less.
+  const lines = flags.quiet === true || tty ? undefined : new TaskProgressLines('check', (line) => process.stderr.write(`${line}\n`));
+  if (flags.quiet !== true && !tty) process.stderr.write(`check: ${total} runs (${spec.cells.length} cells x ${spec.seeds.length} seeds) on ${workers > 1 ? workers : 1} worker(s)\n`);
+  let failedRuns = 0;
   const started = process.hrtime.bigint();
   const task = (strategy: string, fraction: number, seed: number): GateCellTask => ({
     file,
@@ -100,10 +110,12 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<num
       reproOf: (s, f, seed) => cellRepro(file, s, f, seed),
       onRun: (done, all, run) => {
         if (run.result.kind === 'summary') summaries.push(run.result.summary);
-        if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write(`\rcheck: ${done}/${all} runs`);
+        else failedRuns += 1;
+        if (flags.quiet !== true && tty) process.stderr.write(`\rcheck: ${done}/${all} runs`);
+        lines?.taskFinished(done, all, failedRuns, Math.max(0, Math.min(pool === undefined ? 1 : workers, all - done)));
       },
     });
-    if (flags.quiet !== true && process.stderr.isTTY) process.stderr.write('\n');
+    if (flags.quiet !== true && tty) process.stderr.write('\n');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     process.stdout.write(`${result.text}\n`);
     process.stdout.write(`check: ${total} runs on ${pool === undefined ? 1 : workers} worker(s) in ${seconds.toFixed(1)} s\n`);

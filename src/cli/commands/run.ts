@@ -14,6 +14,10 @@ import { runScenarioSharded } from '../../parallel/sharded/run-sharded.js';
 import { checkShardable } from '../../parallel/sharded/layout.js';
 import { parseNodeList, parseSeed, parseWindow, parseWorkers } from '../args.js';
 import { UsageError } from '../errors.js';
+import { prepareOutputDir, prepareOutputFile } from '../../io/output-paths.js';
+import { formatDuration } from '../../scenario/duration.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { printWarnings } from '../warnings.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import { createRunProgress, progressWanted } from '../progress.js';
 
@@ -52,6 +56,16 @@ export function humanLine(s: RunSummary): string {
   return `${s.scenario} seed ${s.seed}: ${s.nodes} nodes | ${s.tps.toFixed(1)} TPS | p50/p95/p99 ${s.latencyMs.p50.toFixed(1)}/${s.latencyMs.p95.toFixed(1)}/${s.latencyMs.p99.toFixed(1)} ms | safety violations ${s.safety.violations} | ${s.events.toLocaleString('en-US')} events in ${s.wallSeconds.toFixed(1)} s | trace ${s.traceHash}${checks}${outcome}`;
 }
 
+/** `--trace-nodes` and `--trace-window` must pick something of this run, or the trace file would be empty. */
+function checkTraceBounds(scenario: Scenario, nodes: readonly number[] | undefined, window: { fromMicros?: number; toMicros?: number }): void {
+  const n = scenario.nodes.count;
+  const bad = nodes?.find((id) => id >= n);
+  if (bad !== undefined) throw new UsageError(`--trace-nodes: ${bad} is not a node of this run (node ids run from 0 to ${n - 1}, nodes.count = ${n})`);
+  if (window.fromMicros !== undefined && window.fromMicros >= scenario.duration) {
+    throw new UsageError(`--trace-window: starts at ${formatDuration(window.fromMicros)}, at or after the run's end (duration ${formatDuration(scenario.duration)}): the trace would be empty`);
+  }
+}
+
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const sets = flags.set ?? [];
   // Parse every flag before loading, so bad flags fail fast.
@@ -60,7 +74,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const window = flags.traceWindow === undefined ? {} : parseWindow(flags.traceWindow);
   const workers = flags.workers === undefined ? 1 : parseWorkers(flags.workers);
   if (workers > 1 && flags.trace !== undefined) throw new UsageError('--trace: the event trace is written by single-process runs only (drop --workers)');
-  const { scenario } = loadScenarioFile(file, { sets });
+  if (flags.trace === undefined && flags.traceNodes !== undefined) throw new UsageError('--trace-nodes: needs --trace FILE (it picks the nodes the trace file records)');
+  if (flags.trace === undefined && flags.traceWindow !== undefined) throw new UsageError('--trace-window: needs --trace FILE (it picks the time window the trace file records)');
+  const loaded = loadScenarioFile(file, { sets });
+  const { scenario } = loaded;
+  printWarnings(loaded);
+  checkTraceBounds(scenario, traceNodes, window);
   if (workers > 1) {
     try {
       checkShardable(scenario);
@@ -75,11 +94,19 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const runnable = { ...scenario, sweep: {} };
   const point = pointOfSets(sets);
   const seeds = seedFlag === undefined ? scenario.seeds : [seedFlag];
-  const showProgress = progressWanted(flags.progress);
+  const traceFile = (seed: number): string | undefined => (flags.trace === undefined ? undefined : seeds.length > 1 ? `${flags.trace}.s${seed}` : flags.trace);
+  // Output paths are checked before any simulation, so a bad one costs nothing (and loses no results).
+  if (flags.out !== undefined) prepareOutputDir(flags.out, '--out');
+  for (const seed of seeds) {
+    const path = traceFile(seed);
+    if (path !== undefined) prepareOutputFile(path, '--trace');
+  }
+  const showProgress = flags.progress !== false;
+  const progressLines = progressWanted(flags.progress);
   const summaries: RunSummary[] = [];
   let failed = false;
   for (const seed of seeds) {
-    const bar = showProgress ? createRunProgress(`${scenario.name} seed ${seed}`) : undefined;
+    const bar = showProgress ? createRunProgress(`${scenario.name} seed ${seed}`, { lines: progressLines }) : undefined;
     const options: RunScenarioOptions = {
       seed,
       point,
@@ -87,7 +114,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       ...(bar === undefined ? {} : { onProgress: bar.update }),
       ...(flags.trace === undefined
         ? {}
-        : { trace: { file: seeds.length > 1 ? `${flags.trace}.s${seed}` : flags.trace, ...(traceNodes === undefined ? {} : { nodes: traceNodes }), ...window } }),
+        : { trace: { file: traceFile(seed) ?? flags.trace, ...(traceNodes === undefined ? {} : { nodes: traceNodes }), ...window } }),
     };
     let summary: RunSummary;
     try {

@@ -40,7 +40,10 @@ let dir: string;
 let file: string;
 
 function avsim(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  return avsimWith({}, ...args);
+}
+function avsimWith(env: Record<string, string>, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, AVSIM_PROGRESS_INTERVAL: '', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -80,7 +83,9 @@ describe('avsim sweep (end to end)', () => {
     expect(index).toMatchObject({ counts: { done: 4, failed: 0, pending: 0 }, complete: true, shard: null });
     expect(readFileSync(join(outDir, 'runs.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(5);
     expect(listing(join(outDir, 'plots')).filter((n) => n.endsWith('.svg'))).toEqual(['latency-cdf.svg', 'latency-vs-nodes.svg', 'throughput-over-time.svg', 'tps-vs-nodes.svg']);
-    expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain('not run');
+    // No target size in these runs: no verdict table of "not run" rows, a pointer to the experiment that has them.
+    expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toContain("These runs include none of the specification's target sizes");
+    expect(first.stderr).not.toMatch(/not run/);
 
     const runs = IDS.map((id) => readJson<RunSummary>(join(outDir, 'runs', `${id}.json`)));
     expect(runs.map((r) => [r.nodes, r.seed, r.point])).toEqual([
@@ -133,6 +138,51 @@ describe('avsim sweep (end to end)', () => {
     expect(failing.stderr).toContain(`repro: avsim run tiny.yaml --seed 2 --set nodes.count=20 --set 'checks=["tps >= 1000000"]'`);
     expect(readJson<RunSummary>(join(dir, out, 'runs', 'base.s1.json')).checks).toMatchObject([{ expr: 'tps >= 1000000', ok: false }]);
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+    // The paths printed are the final ones, not the temporary directory renamed into place.
+    expect(failing.stderr).toContain(`-> ${join(dir, out, 'sweep.json')}`);
+    expect(failing.stderr).not.toContain('.new-');
+  });
+
+  it('resume and report trust only the bytes the sweep wrote (SHA-256 per result in sweep.json)', () => {
+    const out = 'hashed';
+    const made = avsim('sweep', file, '--out', out, '--set', 'nodes.count=20', '--no-png', '--no-progress');
+    expect(made.code, made.stderr).toBe(0);
+    const index = readJson<SweepIndex>(join(dir, out, 'sweep.json'));
+    expect(index.format).toBe('avsim-sweep/2');
+    expect(index.tasks.map((t) => t.sha256)).toEqual(index.tasks.map(() => expect.stringMatching(/^[0-9a-f]{64}$/)));
+    expect(existsSync(join(dir, out, 'sweep.journal'))).toBe(false);
+
+    // Valid JSON with an edited figure: the report refuses it by name.
+    const edited = join(dir, out, 'runs', 'base.s2.json');
+    writeFileSync(edited, `${JSON.stringify({ ...readJson<RunSummary>(edited), tps: 99999 }, null, 2)}\n`);
+    const report = avsim('report', out, '--no-png');
+    expect(report.code).toBe(2);
+    expect(report.stderr.split('\n')[0]).toBe(`avsim: ${join(out, 'runs', 'base.s2.json')}: does not match the SHA-256 recorded for it in ${join(out, 'sweep.json')} (truncated or edited since the sweep wrote it); run it again with avsim sweep tiny.yaml --out ${out} --resume`);
+
+    // A truncated one too; --resume runs both again instead of counting them done.
+    const truncated = join(dir, out, 'runs', 'base.s1.json');
+    writeFileSync(truncated, readFileSync(truncated, 'utf8').slice(0, 100));
+    const resumed = avsim('sweep', file, '--out', out, '--resume', '--set', 'nodes.count=20', '--no-png', '--no-progress');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`sweep: ${truncated} does not match the SHA-256 recorded for it in sweep.json (truncated or edited since the sweep wrote it); running it again`);
+    expect(resumed.stderr).toContain(`sweep: ${edited} does not match the SHA-256`);
+    expect(resumed.stderr).toContain('sweep: 2/2 done, 0 failed, 0 pending ->');
+    expect(readJson<RunSummary>(edited).tps).not.toBe(99999);
+    expect(readJson<RunSummary>(truncated).traceHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(avsim('report', out, '--no-png').code).toBe(0);
+  });
+
+  it('into a log, progress is one line per finished task or per minute, whichever is less; never a repeated line', () => {
+    const perTask = avsimWith({ AVSIM_PROGRESS_INTERVAL: '0' }, 'sweep', file, '--out', 'log-0', '--workers', '2', '--no-report');
+    expect(perTask.code, perTask.stderr).toBe(0);
+    const progress = perTask.stderr.split('\n').filter((l) => / finished.*running/.test(l));
+    expect(progress.map((l) => l.split(',')[0])).toEqual(['sweep: 1/4 finished', 'sweep: 2/4 finished', 'sweep: 3/4 finished']);
+    // The default minute: a sweep of a few seconds prints no progress line at all.
+    const quiet = avsim('sweep', file, '--out', 'log-60', '--workers', '2', '--no-report');
+    expect(quiet.code, quiet.stderr).toBe(0);
+    const lines = quiet.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => / finished.*running/.test(l))).toEqual([]);
+    expect(new Set(lines).size).toBe(lines.length);
   });
 });
 

@@ -6,7 +6,7 @@
  * throughput.csv, plots/, report.html.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RunSummary } from '../../metrics/summary.js';
@@ -16,7 +16,11 @@ import { readRuns, writeTables } from '../../report/results.js';
 import type { SweepTaskPayload } from '../../runner/sweep-worker.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { expandSweep } from '../../scenario/sweep.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { prepareOutputDir, prepareParentDir } from '../../io/output-paths.js';
+import { verdictLines } from '../../report/verdict.js';
 import { parseWorkers } from '../args.js';
+import { printWarnings } from '../warnings.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
 
 export interface SweepFlags {
@@ -42,8 +46,8 @@ export const SWEEP_WORKER = new URL('../../runner/sweep-worker.js', import.meta.
  * sweep's own `--set` overrides carried in the payload and put in each repro
  * command (before the point's, the order `avsim run` applies them in).
  */
-export function sweepTasks(file: string, sets: readonly string[]): SweepTask<SweepTaskPayload>[] {
-  const { scenario } = loadScenarioFile(file, { sets });
+export function sweepTasks(file: string, sets: readonly string[], loaded: Scenario = loadScenarioFile(file, { sets }).scenario): SweepTask<SweepTaskPayload>[] {
+  const scenario = loaded;
   return buildScenarioTasks({ scenarioFile: file, points: expandSweep(scenario), seeds: scenario.seeds }).map((task) => {
     const head = reproCommand(file, task.seed, {});
     const extra = sets.flatMap((s) => ['--set', shellQuote(s)]).join(' ');
@@ -92,14 +96,19 @@ export async function sweepCommand(file: string, flags: SweepFlags, log: (line: 
   if (flags.replace === true && flags.resume === true) throw new UsageError('--replace and --resume exclude each other: --replace always starts afresh');
   if (flags.replace === true && shard !== undefined) throw new UsageError('--replace and --shard exclude each other: merge shards with avsim merge');
   const sets = flags.set ?? [];
-  const tasks = sweepTasks(file, sets);
+  const loaded = loadScenarioFile(file, { sets });
+  printWarnings(loaded, log);
+  const tasks = sweepTasks(file, sets, loaded.scenario);
   const final = resolve(flags.out ?? defaultOut(file));
 
   // --replace: run into a fresh directory beside --out and swap it in at the end.
+  // Either way the output place is checked before any task runs.
   let outDir = final;
   if (flags.replace === true) {
-    await mkdir(dirname(final), { recursive: true });
+    prepareParentDir(final, '--out');
     outDir = await mkdtemp(join(dirname(final), `.${basename(final)}.new-`));
+  } else {
+    prepareOutputDir(final, '--out');
   }
   log(`sweep ${file}: ${tasks.length} task(s)${shard === undefined ? '' : `, shard ${shard.index}/${shard.count}`}, ${workers} worker(s) -> ${final}`);
 
@@ -115,6 +124,7 @@ export async function sweepCommand(file: string, flags: SweepFlags, log: (line: 
         resume: flags.resume === true,
         ...(shard === undefined ? {} : { shard }),
         ...(flags.progress === false ? { progress: false } : {}),
+        ...(flags.replace === true ? { finalDir: final } : {}),
       },
       log,
     );
@@ -139,7 +149,7 @@ export async function sweepCommand(file: string, flags: SweepFlags, log: (line: 
       // The same page `avsim report DIR` writes, so re-running the report changes nothing.
       const report = await writeReport(outDir, flags.png === false ? { png: false } : {});
       log(`report: ${report.runs} run(s), ${report.charts.length} chart(s) -> ${join(final, 'report.html')}`);
-      for (const v of report.verdicts) log(`  ${String(v.target.nodes).padStart(6)} nodes: ${v.verdict.padEnd(12)} ${v.note}`);
+      for (const line of verdictLines(report.verdicts)) log(line);
     }
   }
   if (flags.replace === true) {

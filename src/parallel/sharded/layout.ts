@@ -53,9 +53,12 @@ export function checkShardable(scenario: Scenario): void {
       if (!(lat.min > 0)) throw new RangeError(`network.latency.min: ${rule}, got ${lat.min} µs`);
       return;
     case 'lognormal':
-      throw new RangeError(
-        `network.latency.kind: lognormal has no positive minimum latency, which a sharded run (--workers > 1) needs as its lookahead; use constant, uniform or regions, or --workers 1`,
-      );
+      if (lat.min === undefined) {
+        throw new RangeError(
+          `network.latency.min: a lognormal latency needs a propagation floor (e.g. min: 5ms) for a sharded run (--workers > 1): the smallest latency is the lookahead between shards; add one, or use --workers 1`,
+        );
+      }
+      return;
     case 'regions': {
       const floor = lat.jitter.kind === 'pareto' ? 5 : 0;
       lat.oneWayMs.forEach((row, a) =>

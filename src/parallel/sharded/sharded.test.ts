@@ -96,8 +96,12 @@ describe('sharded single runs', () => {
 
   it('a latency with no positive minimum is rejected for W > 1, naming the field', () => {
     const lognormal = scenario(SCENARIO.replace('{kind: regions, preset: simblock-2019}', '{kind: lognormal, median: 40ms, sigma: 0.5}'));
-    expect(() => checkShardable(lognormal)).toThrow(/^network\.latency\.kind: lognormal has no positive minimum latency/);
-    expect(() => planLayout(lognormal, 1, 2, [])).toThrow(/^network\.latency\.kind:/);
+    expect(() => checkShardable(lognormal)).toThrow(/^network\.latency\.min: a lognormal latency needs a propagation floor \(e\.g\. min: 5ms\) for a sharded run/);
+    expect(() => planLayout(lognormal, 1, 2, [])).toThrow(/^network\.latency\.min:/);
+    // With a floor the floor is the lookahead.
+    const floored = scenario(SCENARIO.replace('{kind: regions, preset: simblock-2019}', '{kind: lognormal, median: 40ms, sigma: 0.5, min: 3ms}'));
+    expect(() => checkShardable(floored)).not.toThrow();
+    expect(planLayout(floored, 1, 2, []).lookaheadUs).toBe(3000);
     const zero = scenario(SCENARIO.replace('{kind: regions, preset: simblock-2019}', '{kind: uniform, min: 0ms, max: 20ms}'));
     expect(() => checkShardable(zero)).toThrow(/^network\.latency\.min: must be > 0 for a sharded run \(--workers > 1\)/);
     // One worker needs no lookahead.

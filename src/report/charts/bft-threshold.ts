@@ -5,7 +5,7 @@
  * (src/metrics/analytic.ts: binomial and the stake-unit hypergeometric the
  * sampler really draws from).
  */
-import { mkdirSync } from 'node:fs';
+import { makeDir } from '../../io/make-dir.js';
 import { join } from 'node:path';
 import type { CellResult } from '../../gate/classify.js';
 import { pollSuccessBinomial, pollSuccessStakeUnits } from '../../metrics/analytic.js';
@@ -126,7 +126,7 @@ export function gateCharts(cells: readonly CellResult[], shape: GatePlotShape): 
 /** Writes plots/<name>.{vl.json,svg,png} under `dir`; returns the files written. */
 export async function writeGatePlots(dir: string, charts: readonly Chart[], png = true): Promise<string[]> {
   const plots = join(dir, 'plots');
-  mkdirSync(plots, { recursive: true });
+  makeDir(plots, 'plots');
   const written: string[] = [];
   for (const c of charts) {
     const svg = await renderSvg(c.spec);
