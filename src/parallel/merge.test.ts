@@ -59,6 +59,16 @@ describe('mergeShards', () => {
     );
   });
 
+  it('rejects a shard whose result no longer matches the hash its index recorded, naming the file', async () => {
+    const edited = tempDir('edited');
+    cpSync(shardDirs[1] as string, edited, { recursive: true });
+    const file = join(edited, 'runs', 'p0.s2.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\d/, '9'));
+    await expect(mergeShards([shardDirs[0] as string, edited, shardDirs[2] as string], tempDir('m7'))).rejects.toThrow(
+      `merge: ${file} does not match the SHA-256 recorded for it in ${join(edited, 'sweep.json')}`,
+    );
+  });
+
   it('a merge of unfinished shards keeps the rest pending, and resume completes it to the unsharded bytes', async () => {
     const root = tempDir('partial');
     const dirs = [0, 1].map((i) => join(root, `shard-${i}`));

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
+import { makeDir } from '../io/make-dir.js';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import {
@@ -12,6 +13,7 @@ import {
   type SweepIndex,
   type SweepIndexEntry,
 } from './sweep-index.js';
+import { contentHash } from './result-hashes.js';
 import { tasksHash, type SweepTask } from './task.js';
 
 export interface MergeResult {
@@ -80,16 +82,20 @@ export async function mergeShards(dirs: readonly string[], outDir: string): Prom
 
   const out = resolve(outDir);
   if (existsSync(out) && (await readdir(out)).length > 0) throw new Error(`merge: --out ${out} is not empty; choose an empty or new directory`);
-  await mkdir(join(out, RUNS_DIR), { recursive: true });
-  await mkdir(join(out, FAILURES_DIR), { recursive: true });
+  makeDir(join(out, RUNS_DIR), 'merge: --out');
+  makeDir(join(out, FAILURES_DIR), 'merge: --out');
   for (const entry of entries) {
     const dir = seen.get(entry.index) as string;
     for (const rel of [entry.result, entry.failure]) {
       if (rel === null) continue;
       const source = join(dir, rel);
       if (!existsSync(source)) throw new Error(`merge: ${source} is listed in ${join(dir, INDEX_FILE)} but missing`);
+      const text = await readFile(source, 'utf8');
+      if (rel === entry.result && entry.sha256 !== null && contentHash(text) !== entry.sha256) {
+        throw new Error(`merge: ${source} does not match the SHA-256 recorded for it in ${join(dir, INDEX_FILE)} (truncated or edited since the sweep wrote it); re-run it with avsim sweep --resume on that shard`);
+      }
       // Copy bytes unchanged (through an atomic write) so merged files equal unsharded ones.
-      await writeFileAtomic(join(out, rel), await readFile(source, 'utf8'));
+      await writeFileAtomic(join(out, rel), text);
     }
   }
   const merged = buildIndex(first.index.tasksHash, first.index.totalTasks, null, entries);

@@ -8,7 +8,9 @@ import { writeFileAtomic } from './atomic-write.js';
 export const INDEX_FILE = 'sweep.json';
 export const RUNS_DIR = 'runs';
 export const FAILURES_DIR = 'failures';
-export const INDEX_FORMAT = 'avsim-sweep/1';
+export const INDEX_FORMAT = 'avsim-sweep/2';
+/** Indexes from before result hashes; read (their results have no recorded hash), never written. */
+const OLDER_FORMATS: readonly string[] = ['avsim-sweep/1'];
 
 export const resultPath = (id: string): string => `${RUNS_DIR}/${id}.json`;
 export const failurePath = (id: string): string => `${FAILURES_DIR}/${id}.json`;
@@ -26,6 +28,8 @@ export interface SweepIndexEntry {
   status: TaskStatus;
   /** runs/<id>.json when done. */
   result: string | null;
+  /** SHA-256 of runs/<id>.json's bytes when done: resume and report refuse a result that does not match. */
+  sha256: string | null;
   /** failures/<id>.json when failed. */
   failure: string | null;
   /** First line of the error when failed. */
@@ -50,7 +54,7 @@ export interface SweepIndex {
   tasks: SweepIndexEntry[];
 }
 
-export function indexEntry(task: SweepTask, status: TaskStatus, error: string | null): SweepIndexEntry {
+export function indexEntry(task: SweepTask, status: TaskStatus, error: string | null, sha256: string | null = null): SweepIndexEntry {
   return {
     index: task.index,
     id: task.id,
@@ -60,8 +64,26 @@ export function indexEntry(task: SweepTask, status: TaskStatus, error: string | 
     repro: task.repro,
     status,
     result: status === 'done' ? resultPath(task.id) : null,
+    sha256: status === 'done' ? sha256 : null,
     failure: status === 'failed' ? failurePath(task.id) : null,
     error: status === 'failed' ? error : null,
+  };
+}
+
+/** An entry read from disk, keys in the order indexEntry writes them (older indexes lack sha256). */
+function normaliseEntry(e: SweepIndexEntry): SweepIndexEntry {
+  return {
+    index: e.index,
+    id: e.id,
+    seed: e.seed,
+    point: e.point,
+    payload: e.payload,
+    repro: e.repro,
+    status: e.status,
+    result: e.result,
+    sha256: typeof e.sha256 === 'string' ? e.sha256 : null,
+    failure: e.failure,
+    error: e.error,
   };
 }
 
@@ -104,8 +126,10 @@ export async function readIndex(dir: string): Promise<SweepIndex | null> {
     throw new Error(`${path}: not valid JSON`);
   }
   const index = parsed as Partial<SweepIndex> | null;
-  if (index === null || typeof index !== 'object' || index.format !== INDEX_FORMAT || !Array.isArray(index.tasks) || typeof index.tasksHash !== 'string') {
+  const format = index?.format as string | undefined;
+  if (index === null || typeof index !== 'object' || (format !== INDEX_FORMAT && !OLDER_FORMATS.includes(format ?? '')) || !Array.isArray(index.tasks) || typeof index.tasksHash !== 'string') {
     throw new Error(`${path}: not a sweep index (format must be "${INDEX_FORMAT}")`);
   }
-  return index as SweepIndex;
+  // Older indexes have no hashes: their results count as unrecorded.
+  return { ...(index as SweepIndex), format: INDEX_FORMAT, tasks: (index.tasks as SweepIndexEntry[]).map(normaliseEntry) };
 }

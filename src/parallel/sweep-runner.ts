@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { makeDir } from '../io/make-dir.js';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +21,7 @@ import {
   writeIndex,
   type SweepIndex,
 } from './sweep-index.js';
+import { checkResult, contentHash, journalResult, recordedHashes, removeJournal } from './result-hashes.js';
 import { tasksHash, validateTasks, type JsonValue, type SweepTask } from './task.js';
 
 /** Limit on worker threads per pool. */
@@ -59,6 +61,8 @@ export interface RunSweepOptions<P extends JsonValue = JsonValue> {
   taskTimeoutMs?: number;
   /** Heap limit per worker thread (MB); a task exceeding it is recorded as `out-of-memory`. */
   workerHeapMb?: number;
+  /** Notices for the user (results found on disk that do not match their recorded hash). */
+  log?: (line: string) => void;
 }
 
 export interface SweepFailure {
@@ -83,7 +87,7 @@ export interface SweepResult {
   failures: SweepFailure[];
 }
 
-type TaskState = { status: 'done' } | { status: 'pending' } | { status: 'failed'; record: FailureRecord };
+type TaskState = { status: 'done'; sha256: string } | { status: 'pending' } | { status: 'failed'; record: FailureRecord };
 
 /**
  * Runs the tasks of a sweep (or of one shard of it) on a Piscina pool. Each
@@ -111,19 +115,31 @@ export async function runSweep<P extends JsonValue>(options: RunSweepOptions<P>)
 
   const outDir = resolve(options.outDir);
   const hash = tasksHash(tasks);
-  await prepareOutDir(outDir, options.resume === true, hash, shard);
+  const previous = await prepareOutDir(outDir, options.resume === true, hash, shard);
 
   const selected = shard === null ? [...tasks] : selectShard(tasks, shard);
   const existing = new Set(await readdir(join(outDir, RUNS_DIR)));
+  const hashes = await recordedHashes(outDir, previous);
   const states = new Map<number, TaskState>();
+  let unrecorded = 0;
   for (const task of selected) {
     if (existing.has(`${task.id}.json`)) {
-      states.set(task.index, { status: 'done' });
-      // A crash between writing a result and removing an older failure file leaves both; the result wins.
-      await rm(join(outDir, failurePath(task.id)), { force: true });
-    } else {
-      states.set(task.index, { status: 'pending' });
+      // A result counts only if its bytes are the ones the sweep wrote; anything else runs again.
+      const check = checkResult(outDir, task.id, hashes);
+      if (check.kind === 'ok') {
+        states.set(task.index, { status: 'done', sha256: check.sha256 });
+        // A crash between writing a result and removing an older failure file leaves both; the result wins.
+        await rm(join(outDir, failurePath(task.id)), { force: true });
+        continue;
+      }
+      if (check.kind === 'unrecorded') unrecorded += 1;
+      else options.log?.(`sweep: ${check.file} does not match the SHA-256 recorded for it in ${INDEX_FILE} (truncated or edited since the sweep wrote it); running it again`);
+      await rm(join(outDir, resultPath(task.id)), { force: true });
     }
+    states.set(task.index, { status: 'pending' });
+  }
+  if (unrecorded > 0) {
+    options.log?.(`sweep: ${unrecorded} result(s) in ${join(outDir, RUNS_DIR)} have no recorded hash (written as the sweep was killed, or by an older avsim); running them again`);
   }
   const todo = selected.filter((t) => states.get(t.index)?.status === 'pending');
   const skipped = selected.length - todo.length;
@@ -135,7 +151,7 @@ export async function runSweep<P extends JsonValue>(options: RunSweepOptions<P>)
       shard,
       selected.map((task) => {
         const state = states.get(task.index) ?? { status: 'pending' };
-        return indexEntry(task, state.status, state.status === 'failed' ? failureSummary(state.record) : null);
+        return indexEntry(task, state.status, state.status === 'failed' ? failureSummary(state.record) : null, state.status === 'done' ? state.sha256 : null);
       }),
     );
   const counts = () => {
@@ -197,9 +213,11 @@ export async function runSweep<P extends JsonValue>(options: RunSweepOptions<P>)
       await recordFailure(task, 'bad-result', { name: 'TypeError', message, stack: null });
       return;
     }
+    const sha256 = contentHash(text);
     await writeFileAtomic(join(outDir, resultPath(task.id)), text);
+    await journalResult(outDir, task.id, sha256);
     await rm(join(outDir, failurePath(task.id)), { force: true });
-    states.set(task.index, { status: 'done' });
+    states.set(task.index, { status: 'done', sha256 });
     emit('task', { id: task.id, status: 'done', error: null });
   };
 
@@ -251,6 +269,8 @@ export async function runSweep<P extends JsonValue>(options: RunSweepOptions<P>)
 
   const index = snapshot();
   await writeIndex(outDir, index);
+  // Every hash the journal held is in the index now.
+  await removeJournal(outDir);
   emit('end', null);
   if (fatal !== null) throw (fatal as { error: unknown }).error;
 
@@ -293,14 +313,16 @@ async function checkWorkerModule(module: string | URL, exportName: string): Prom
 }
 
 /** A fresh sweep needs an empty (or missing) outDir; a resume needs the same sweep and shard in it. */
-async function prepareOutDir(outDir: string, resume: boolean, hash: string, shard: ShardSpec | null): Promise<void> {
+async function prepareOutDir(outDir: string, resume: boolean, hash: string, shard: ShardSpec | null): Promise<SweepIndex | null> {
   const entries = existsSync(outDir) ? (await readdir(outDir)).filter((n) => !isTempFile(n)) : [];
+  let previous: SweepIndex | null = null;
   if (!resume && entries.length > 0) {
     throw new Error(`outDir: ${outDir} is not empty; pass --resume to continue the sweep in it, or choose another --out`);
   }
   if (resume && entries.length > 0) {
     const index = await readIndex(outDir);
     if (index === null) throw new Error(`--resume: ${outDir} holds files but no ${INDEX_FILE}; it is not a sweep directory`);
+    previous = index;
     if (index.tasksHash !== hash) {
       throw new Error(
         `--resume: ${outDir} holds a different sweep (tasks hash ${index.tasksHash.slice(0, 12)} != ${hash.slice(0, 12)}): the scenario, points or seeds changed; use another --out`,
@@ -310,7 +332,8 @@ async function prepareOutDir(outDir: string, resume: boolean, hash: string, shar
     const have = index.shard === null ? 'the whole sweep' : `shard ${index.shard.index}/${index.shard.count}`;
     if (want !== have) throw new Error(`--resume: ${outDir} holds ${have}, not ${want}`);
   }
-  await mkdir(join(outDir, RUNS_DIR), { recursive: true });
-  await mkdir(join(outDir, FAILURES_DIR), { recursive: true });
+  makeDir(join(outDir, RUNS_DIR), 'outDir');
+  makeDir(join(outDir, FAILURES_DIR), 'outDir');
   for (const dir of [outDir, join(outDir, RUNS_DIR), join(outDir, FAILURES_DIR)]) await removeStaleTempFiles(dir);
+  return previous;
 }

@@ -12,6 +12,7 @@ import { reportHtml, type RenderedChart } from './html.js';
 import { renderSvg, svgToPng } from './render.js';
 import { jsonText, readRuns, writeTables } from './results.js';
 import { verdicts, type VerdictRow } from './verdict.js';
+import { verifySweepResults } from '../parallel/result-hashes.js';
 
 export interface ReportResult {
   htmlPath: string;
@@ -52,5 +53,7 @@ export async function writeReportFor(dir: string, runs: readonly RunSummary[], o
 
 /** Reads DIR/runs/*.json and writes the report beside them. */
 export async function writeReport(dir: string, opts: { title?: string; png?: boolean } = {}): Promise<ReportResult> {
+  // A sweep's results must be the bytes it wrote: an edited or truncated one is refused, by name.
+  await verifySweepResults(dir);
   return writeReportFor(dir, readRuns(dir), opts);
 }
