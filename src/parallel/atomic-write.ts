@@ -10,8 +10,9 @@ let tempCounter = 0;
  * SIGKILL) sees either the old file or the whole new one, never a torn one:
  * write a temp file in the same directory, fsync it, rename it over the target,
  * then fsync the directory so the rename itself survives a power cut.
+ * `beforeRename` runs once the temp file is durable and before it replaces the target.
  */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, beforeRename?: () => Promise<void>): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}${TEMP_MARK}${process.pid}-${tempCounter++}`);
   const handle = await open(temp, 'w');
@@ -22,6 +23,8 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     await handle.close();
   }
   try {
+    // E.g. record the file's hash first, so that whenever the file exists its hash is on record.
+    await beforeRename?.();
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });

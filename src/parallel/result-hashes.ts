@@ -1,8 +1,9 @@
 /**
  * Content hashes of finished results: what lets a resumed sweep and a
  * report trust `runs/<id>.json`. Each result's SHA-256 is appended to
- * `sweep.journal` as soon as the result is in place (one fsynced line, so a
- * SIGKILL a moment later loses nothing), and the index written when the sweep
+ * `sweep.journal` (one fsynced line) after the result's temp file is durable
+ * and before it is renamed into place, so a result on disk always has its
+ * hash on record, whenever a SIGKILL comes; the index written when the sweep
  * stops carries every hash; the journal is then removed. A result whose bytes
  * do not match its hash was truncated or edited after the sweep wrote it.
  */

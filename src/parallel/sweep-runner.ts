@@ -214,8 +214,8 @@ export async function runSweep<P extends JsonValue>(options: RunSweepOptions<P>)
       return;
     }
     const sha256 = contentHash(text);
-    await writeFileAtomic(join(outDir, resultPath(task.id)), text);
-    await journalResult(outDir, task.id, sha256);
+    // The hash is journalled before the result takes its name: a kill at any point leaves no result without its hash.
+    await writeFileAtomic(join(outDir, resultPath(task.id)), text, () => journalResult(outDir, task.id, sha256));
     await rm(join(outDir, failurePath(task.id)), { force: true });
     states.set(task.index, { status: 'done', sha256 });
     emit('task', { id: task.id, status: 'done', error: null });
