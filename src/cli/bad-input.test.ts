@@ -76,7 +76,7 @@ type Case = [name: string, args: () => string[], code: number, first: (d: string
 
 const CASES: Case[] = [
   // validate must reject everything run rejects
-  ['unknown Byzantine strategy', () => ['validate', small, '--set', 'byzantine.strategy=nope', '--set', 'byzantine.count=2'], 2, () => /^.*small\.yaml: byzantine\.strategy: unknown strategy "nope"; known: silent, /],
+  ['unknown Byzantine strategy', () => ['validate', small, '--set', 'byzantine.strategy=nope', '--set', 'byzantine.count=2'], 2, () => /^.*small\.yaml: byzantine\.strategy: unknown strategy "nope" for protocol snowman; known: silent, /],
   ['a strategy option it does not take', () => ['validate', small, '--set', 'byzantine.strategy=silent', '--set', 'byzantine.count=2', '--set', 'byzantine.options.x=1'], 2, () => /byzantine\.options\.x: not an option of strategy silent \(it takes none\)/],
   ['a strategy option of the wrong type', () => ['validate', small, '--set', 'byzantine.strategy=always-accept', '--set', 'byzantine.count=2', '--set', 'byzantine.options.equivocate=3'], 2, () => /byzantine\.options\.equivocate: must be true or false, got 3/],
   ['__proto__ inside a --set path', () => ['validate', small, '--set', 'nodes.__proto__.count=5'], 2, () => /--set nodes\.__proto__\.count=5: "__proto__" is not a field name \(__proto__, constructor, prototype are refused in paths\)$/],

@@ -4,10 +4,7 @@
  * sweep point), with the scenario's field name. Also the warnings: settings
  * that run, but rarely mean what the author meant.
  */
-import { findStrategy, STRATEGY_NAMES } from '../byzantine/registry.js';
 import { UNITS_PER_NODE, stakeUnitsOf } from '../runner/stake-of.js';
-import { createStream } from '../sim/rng.js';
-import { parsePath } from './paths.js';
 import type { Scenario } from './schema.js';
 
 type Path = Array<string | number>;
@@ -18,35 +15,6 @@ export interface RuleIssue {
 
 /** Stake units are 32-bit per validator (src/runner/stake.ts). */
 const MAX_UNITS = 2 ** 32 - 1;
-
-/** An error from a strategy's own option checks (`byzantine.options.x: rule`), as a field issue. */
-function strategyIssue(message: string): RuleIssue {
-  const m = /^([A-Za-z0-9_.[\]]+): (.*)$/.exec(message);
-  const path = m?.[1] === undefined ? null : parsePath(m[1]);
-  if (m?.[2] !== undefined && path !== null && path[0] === 'byzantine') return { path, message: m[2] };
-  return { path: ['byzantine', 'options'], message };
-}
-
-function byzantineIssues(s: Scenario): RuleIssue[] {
-  const b = s.byzantine;
-  if (b === undefined) return [];
-  const def = findStrategy(b.strategy);
-  if (def === undefined) return [{ path: ['byzantine', 'strategy'], message: `unknown strategy "${b.strategy}"; known: ${STRATEGY_NAMES.join(', ')}` }];
-  const out: RuleIssue[] = [];
-  for (const key of Object.keys(b.options).toSorted()) {
-    if (!def.options.includes(key)) {
-      out.push({ path: ['byzantine', 'options', key], message: `not an option of strategy ${def.name} (${def.options.length === 0 ? 'it takes none' : `known: ${def.options.join(', ')}`})` });
-    }
-  }
-  if (out.length > 0) return out;
-  // The strategy checks its option values when it is built: build one, as the runner will.
-  try {
-    def.create({ node: 0, nodeCount: s.nodes.count, byzantine: [0], rng: createStream(0, 0, 'byzantine'), options: b.options });
-  } catch (e) {
-    out.push(strategyIssue(e instanceof Error ? e.message : String(e)));
-  }
-  return out;
-}
 
 function stakeIssues(s: Scenario): RuleIssue[] {
   const n = s.nodes.count;
@@ -69,7 +37,8 @@ function stakeIssues(s: Scenario): RuleIssue[] {
 
 /** Issues the runner would raise, as field paths and rules. */
 export function runnableIssues(s: Scenario): RuleIssue[] {
-  return [...byzantineIssues(s), ...stakeIssues(s)];
+  // The byzantine section is checked by each protocol's adapter against its own strategies (ProtocolAdapter.rules).
+  return stakeIssues(s);
 }
 
 /** Settings that run but probably do not mean what they say; printed as warnings by validate, run, sweep and check. */

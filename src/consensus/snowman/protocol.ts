@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { findStrategy, optionProblem, STRATEGY_NAMES, strategyOrThrow } from '../../byzantine/registry.js';
+import { strategyIssues } from '../../byzantine/strategy-issues.js';
 import { WindowedBehaviour } from '../../byzantine/windowed.js';
 import type { Behaviour } from '../engine/behaviour.js';
 import type { Message } from '../engine/messages.js';
@@ -15,7 +16,6 @@ import { TeeObserver } from '../engine/tee-observer.js';
 import { SNOWMAN_WIRE_CODEC } from '../engine/wire-codec.js';
 import type { NodeId } from '../host.js';
 import type { ProtocolAdapter, ProtocolRunInput } from '../protocol.js';
-import type { Scenario } from '../../scenario/schema.js';
 import { MetricsObserver } from './metrics-observer.js';
 import { snowmanSafetyCheck, SNOWMAN_ACCEPTANCE_RECORDS, type SnowmanAcceptance } from './safety-check.js';
 import { sharedNodeConfigOf } from './scenario-config.js';
@@ -70,15 +70,6 @@ function byzantineBehaviours(input: ProtocolRunInput): Map<NodeId, Behaviour> {
 }
 
 /** Load-time rules: an unknown strategy or option is bad input (exit 2 naming the field), not a failure once the run starts. */
-function rules(scenario: Scenario): Array<{ path: string[]; message: string }> {
-  const b = scenario.byzantine;
-  if (b === undefined) return [];
-  const def = findStrategy(b.strategy);
-  if (def === undefined) return [{ path: ['byzantine', 'strategy'], message: `unknown strategy "${b.strategy}" for protocol snowman; known: ${STRATEGY_NAMES.join(', ')}` }];
-  const problem = optionProblem(def, b.options);
-  return problem === undefined ? [] : [{ path: ['byzantine', 'options'], message: problem.replace(/^byzantine\.options\.[^:]*: /, '') }];
-}
-
 export const snowman: ProtocolAdapter<Message, ClientTx, SnowmanAcceptance, typeof SNOWMAN_SECTION> = {
   name: 'snowman',
   description: 'linear-chain Snowman (AvalancheGo snow/engine/snowman): blocks, K-sampled polls, Snowflake or Snowball per decision',
@@ -86,7 +77,7 @@ export const snowman: ProtocolAdapter<Message, ClientTx, SnowmanAcceptance, type
   codec: SNOWMAN_WIRE_CODEC,
   checkRecords: SNOWMAN_ACCEPTANCE_RECORDS,
   createSafetyCheck: snowmanSafetyCheck,
-  rules,
+  rules: (scenario) => strategyIssues(scenario, findStrategy, STRATEGY_NAMES, ' for protocol snowman'),
 
   prepare(input) {
     const behaviours = byzantineBehaviours(input);

@@ -6,6 +6,7 @@
  * engine/wire-codec.ts and the DAG safety checker of src/metrics/dag-safety.ts.
  */
 import { optionProblem } from '../../../byzantine/registry.js';
+import { strategyIssues } from '../../../byzantine/strategy-issues.js';
 import { dagStrategyOrThrow, findDagStrategy, DAG_STRATEGY_NAMES } from '../../../byzantine/dag/registry.js';
 import { WindowedDagBehaviour } from '../../../byzantine/dag/windowed.js';
 import type { DagAcceptance } from '../../../metrics/dag-safety.js';
@@ -50,19 +51,8 @@ function byzantineBehaviours(input: ProtocolRunInput): Map<NodeId, DagBehaviour>
   return out;
 }
 
-function rules(scenario: Scenario): Array<{ path: string[]; message: string }> {
-  const out = avalancheRules(scenario);
-  const b = scenario.byzantine;
-  if (b !== undefined) {
-    const def = findDagStrategy(b.strategy);
-    if (def === undefined) {
-      out.push({ path: ['byzantine', 'strategy'], message: `unknown strategy "${b.strategy}" for protocol avalanche; known: ${DAG_STRATEGY_NAMES.join(', ')}` });
-    } else {
-      const problem = optionProblem(def, b.options);
-      if (problem !== undefined) out.push({ path: ['byzantine', 'options'], message: problem.replace(/^byzantine\.options\.[^:]*: /, '') });
-    }
-  }
-  return out;
+function rules(scenario: Scenario): Array<{ path: Array<string | number>; message: string }> {
+  return [...avalancheRules(scenario), ...strategyIssues(scenario, findDagStrategy, DAG_STRATEGY_NAMES, ' for protocol avalanche')];
 }
 
 export const avalanche: ProtocolAdapter<DagMessage, DagClientTx, DagAcceptance, typeof AVALANCHE_SECTION> = {

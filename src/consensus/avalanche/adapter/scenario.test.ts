@@ -63,9 +63,14 @@ describe('protocol: avalanche in scenarios', () => {
       /byzantine\.strategy: unknown strategy "equivocation" for protocol avalanche; known: silent, random-vote, always-reject, always-accept, double-spend, rogue-vote/,
     );
     expect(problems('protocol: {name: avalanche}\nbyzantine: {strategy: double-spend, count: 1, options: {every: 5}}\n')).toMatch(
-      /byzantine\.options: not an option of strategy double-spend \(known: everyMs\)/,
+      /byzantine\.options\.every: not an option of strategy double-spend \(known: everyMs\)/,
     );
     expect(problems('protocol: {name: avalanche, extra: 1}\n')).toMatch(/protocol\.extra: unknown field/);
+  });
+
+  it('checks the byzantine section against the DAG registry only (a DAG strategy is not refused as an unknown Snowman one, and the reverse)', () => {
+    expect(problems('protocol: {name: avalanche}\nbyzantine: {strategy: double-spend, count: 1, options: {everyMs: 5}}\n')).toBe('ok');
+    expect(problems('byzantine: {strategy: double-spend, count: 1}\n')).toMatch(/^byzantine\.strategy: unknown strategy "double-spend" for protocol snowman; known: /);
   });
 });
 
