@@ -79,6 +79,8 @@ const CASES: Case[] = [
   ['unknown Byzantine strategy', () => ['validate', small, '--set', 'byzantine.strategy=nope', '--set', 'byzantine.count=2'], 2, () => /^.*small\.yaml: byzantine\.strategy: unknown strategy "nope" for protocol snowman; known: silent, /],
   ['a strategy option it does not take', () => ['validate', small, '--set', 'byzantine.strategy=silent', '--set', 'byzantine.count=2', '--set', 'byzantine.options.x=1'], 2, () => /byzantine\.options\.x: not an option of strategy silent \(it takes none\)/],
   ['a strategy option of the wrong type', () => ['validate', small, '--set', 'byzantine.strategy=always-accept', '--set', 'byzantine.count=2', '--set', 'byzantine.options.equivocate=3'], 2, () => /byzantine\.options\.equivocate: must be true or false, got 3/],
+  ['a node count above the engine limit', () => ['validate', small, '--set', 'nodes.count=20000'], 2, () => /small\.yaml: nodes\.count: must be an integer from 1 to 16383 \(set by --set\)$/],
+  ['--set protocol.x on a file without a protocol section', () => ['validate', small, '--set', 'protocol.conflictFraction=0.1'], 2, () => /small\.yaml: protocol\.conflictFraction: unknown field/],
   ['__proto__ inside a --set path', () => ['validate', small, '--set', 'nodes.__proto__.count=5'], 2, () => /--set nodes\.__proto__\.count=5: "__proto__" is not a field name \(__proto__, constructor, prototype are refused in paths\)$/],
   ['__proto__ at the top of a --set path', () => ['validate', small, '--set', '__proto__.x=1'], 2, () => /--set __proto__\.x=1: "__proto__" is not a field name/],
   ['constructor as a --set path', () => ['validate', small, '--set', 'constructor.prototype=1'], 2, () => /"constructor" is not a field name/],

@@ -112,6 +112,13 @@ byzantine: {strategy: silent, fraction: 0.1, count: 3}
     expect(scenario.sweep).toEqual({ 'parameters.k': [20, 24] });
   });
 
+  it('applies --set protocol.x to the default protocol when the file has no protocol section', () => {
+    expect(MINIMAL).not.toContain('protocol');
+    const { scenario } = parseScenarioText(MINIMAL, { sets: ['protocol.name=avalanche', 'protocol.conflictFraction=0.1'] });
+    expect(scenario.protocol).toMatchObject({ name: 'avalanche', conflictFraction: 0.1 });
+    expect(problemsOf(MINIMAL, ['protocol.conflictFraction=0.1'])).toEqual(['x.yaml: protocol.conflictFraction: unknown field (set by --set)']);
+  });
+
   it('rejects a bad --set with the rule, marked as coming from --set', () => {
     expect(problemsOf(MINIMAL, ['nodes.count=-4'])).toEqual(['x.yaml: nodes.count: must be an integer from 1 to 16383 (set by --set)']);
     expect(problemsOf(MINIMAL, ['nodes.count'])[0]).toContain('must be path=value');

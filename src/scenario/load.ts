@@ -141,6 +141,19 @@ function documentValue(doc: ReturnType<typeof parseDocument>, counter: LineCount
   }
 }
 
+/**
+ * `--set protocol.x=...` on a file without a protocol section (or one without
+ * a name) applies to the default protocol: its name is filled in first, as
+ * the schema would, so the override is checked against snowman's own fields.
+ */
+function withDefaultProtocol(base: unknown, sets: readonly SetOverride[]): unknown {
+  if (!sets.some((s) => s.path[0] === 'protocol' && s.path.length > 1) || base === null || typeof base !== 'object' || Array.isArray(base)) return base;
+  const protocol = (base as { protocol?: unknown }).protocol;
+  if (protocol === undefined || protocol === null) return { ...base, protocol: { name: 'snowman' } };
+  if (typeof protocol === 'object' && !Array.isArray(protocol) && !('name' in protocol)) return { ...base, protocol: { name: 'snowman', ...protocol } };
+  return base;
+}
+
 function fail(problems: Problem[], file: string | undefined): never {
   const shown = problems.slice(0, MAX_PROBLEMS);
   if (problems.length > MAX_PROBLEMS) shown.push({ path: '…', segments: [], message: `and ${problems.length - MAX_PROBLEMS} more problems` });
@@ -167,7 +180,7 @@ export function parseScenarioText(text: string, opts: LoadOptions = {}): LoadedS
   }
   if (setProblems.length > 0) fail(setProblems, file);
 
-  const base = documentValue(doc, counter, file);
+  const base = withDefaultProtocol(documentValue(doc, counter, file), parsedSets);
   // An index past the end of a list would otherwise surface as "is required" for every item in between.
   let sofar = base;
   for (const s of parsedSets) {
