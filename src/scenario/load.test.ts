@@ -23,7 +23,7 @@ function problemsOf(text: string, sets?: string[]): string[] {
 describe('scenario loading', () => {
   it('refuses an unknown snowman Byzantine strategy or option at load time, naming the field', () => {
     expect(problemsOf(`${MINIMAL}byzantine: {strategy: double-spend, count: 1}\n`)[0]).toMatch(/^x\.yaml:[0-9]+: byzantine\.strategy: unknown strategy "double-spend" for protocol snowman; known: silent, .*split-brain$/);
-    expect(problemsOf(`${MINIMAL}byzantine: {strategy: silent, count: 1, options: {x: 1}}\n`)[0]).toMatch(/byzantine\.options: not an option of strategy silent \(it takes none\)$/);
+    expect(problemsOf(`${MINIMAL}byzantine: {strategy: silent, count: 1, options: {x: 1}}\n`)[0]).toMatch(/byzantine\.options\.x: not an option of strategy silent \(it takes none\)$/);
     expect(parseScenarioText(`${MINIMAL}byzantine: {strategy: silent, count: 1}\n`).scenario.byzantine?.strategy).toBe('silent');
   });
 
