@@ -2,7 +2,10 @@
  * A real run that breaks safety: equivocating proposers plus always-accept
  * voters give each honest half about (1−f)·K/2 + f·K = 13 votes for its own
  * branch at f = 0.3, K = 20. That reaches alphaPreference = 11 (allowed:
- * K/2 < 11) but not AvalancheGo's default 15.
+ * K/2 < 11) but not AvalancheGo's default 15. The fork is probabilistic:
+ * seeds 1..6 give 1, 0, 0, 0, 2, 1 violations before the networking round of
+ * issue 11 (fail-fast, adaptive timeouts, unrequested answers dropped) and
+ * 0, 0, 1, 0, 1, 1 after it; seed 3 is one that forks once.
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../runner/run-scenario.js';
@@ -24,7 +27,7 @@ measurement: {livenessBound: 2s}
 
 async function violations(sets: string[]): Promise<{ violations: number; heights: number[] }> {
   const { scenario } = parseScenarioText(SCENARIO, { sets });
-  const s = await runScenario(scenario, { seed: 1, repro: 'split-brain test' });
+  const s = await runScenario(scenario, { seed: 3, repro: 'split-brain test' });
   return { violations: s.safety.violations, heights: s.safety.examples.map((e) => e.height) };
 }
 

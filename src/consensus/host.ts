@@ -31,13 +31,27 @@ export interface Host<M> {
   random(): number;
   /** Account local CPU work (block building, signing): delays this node's next processing. */
   chargeCpu(cost: Micros): void;
+  /**
+   * Whether `peer` is reachable now (AvalancheGo's connected-peer tracking:
+   * the network layer's Connected/Disconnected). The simulator knows crashed
+   * nodes and partitions; the real node knows its TCP connections. A node is
+   * always connected to itself. Used to fail requests to unreachable peers at
+   * once (snow/networking/sender) and for the connected-stake gates.
+   */
+  isConnected(peer: NodeId): boolean;
 }
 
 /** What a host drives: the inputs a node engine accepts. */
 export interface HostedNode<M, C> {
   /** Called once when the node boots (and never again; see onRestart). */
   onStart(): void;
-  onMessage(from: NodeId, msg: M): void;
+  /**
+   * `receivedAt`: when the message reached this node (before it waited for the
+   * CPU), so that a request can expire in the queue (AvalancheGo handler:
+   * expiration = arrival + the request's deadline). Hosts that do not know it
+   * omit it, and nothing expires.
+   */
+  onMessage(from: NodeId, msg: M, receivedAt?: Micros): void;
   onTimer(tag: number): void;
   /** A client submits work (a transaction) to this node. */
   onClient(request: C): void;

@@ -133,6 +133,13 @@ export class Simulation<M, C> {
   private readonly clientSeq: Float64Array;
   private faultSeq = 0;
   private readonly crashed: Uint8Array;
+  /**
+   * Each node's scheduled crash (true) and restart (false) times, in time
+   * order: what a node's Host.isConnected reads. Every shard schedules every
+   * fault, so this is the same in any layout (a remote node's `crashed` is
+   * not known here); a fault counts from its time on.
+   */
+  private readonly downChanges: Array<Array<{ readonly at: Micros; readonly down: boolean }>> = [];
   private readonly epoch: Uint32Array;
   private readonly sources: ClientSource<C>[] = [];
   private readonly sourceNode: number[] = [];
@@ -193,6 +200,7 @@ export class Simulation<M, C> {
     this.seqOf = new Float64Array(n);
     this.clientSeq = new Float64Array(n);
     this.crashed = new Uint8Array(n);
+    for (let id = 0; id < n; id++) this.downChanges.push([]);
     this.epoch = new Uint32Array(n);
     this.stats = {
       messagesSent: new Float64Array(n),
@@ -317,6 +325,12 @@ export class Simulation<M, C> {
     need(isCount(atUs, this.started ? this.now : 0), 'scheduleFault.atUs', `must be an integer number of µs >= ${this.now}`, atUs);
     validateFault(fault, this.nodeCount);
     const node = faultNode(fault);
+    if (fault.kind === 'crash' || fault.kind === 'restart') {
+      const changes = this.downChanges[node]!;
+      let i = changes.length;
+      while (i > 0 && changes[i - 1]!.at > atUs) i--;
+      changes.splice(i, 0, { at: atUs, down: fault.kind === 'crash' });
+    }
     if (node >= 0 && !this.isLocal(node)) {
       // Another shard applies it; the run-wide fault counter still advances, so sequence numbers match.
       this.faultSeq++;
@@ -325,6 +339,13 @@ export class Simulation<M, C> {
     const slot = this.pool.alloc();
     this.pool.obj[slot] = fault;
     this.push(atUs, K_FAULT, node < 0 ? RUN_SOURCE_ID : node, RUN_SOURCE_ID, this.faultSeq++, slot);
+  }
+
+  /** Whether `node` is down now by the fault schedule (the last crash or restart at or before now). */
+  private scheduledDown(node: number): boolean {
+    const changes = this.downChanges[node]!;
+    for (let i = changes.length - 1; i >= 0; i--) if (changes[i]!.at <= this.now) return changes[i]!.down;
+    return false;
   }
 
   /** Ends the run after the current event with outcome completed/stopped. */
@@ -447,6 +468,9 @@ export class Simulation<M, C> {
       cancelTimer: (handle) => this.cancelTimer(id, handle),
       random: () => rng.next(),
       chargeCpu: (cost) => this.chargeCpu(id, cost),
+      // Reachable: alive, and no partition rule drops messages either way.
+      // Reachable: not crashed (by the fault schedule), and no partition rule drops messages either way.
+      isConnected: (peer) => peer === id || (!this.scheduledDown(peer) && !this.net.blocked(id, peer) && !this.net.blocked(peer, id)),
     };
   }
 
@@ -642,9 +666,10 @@ export class Simulation<M, C> {
       return tag8 + O_DEFERRED;
     }
     const from = pool.from[slot]!;
+    const receivedAt = pool.readyAt[slot]!;
     pool.release(slot);
     this.cpu.complete(dst);
-    this.nodes[dst]!.onMessage(from, msg);
+    this.nodes[dst]!.onMessage(from, msg, receivedAt);
     if (this.crashed[dst] === 0) this.startService(dst);
     return tag8 + O_OK;
   }

@@ -14,7 +14,7 @@ function recorder(): HostedNode<string, unknown> & { fired: number[] } {
 describe('RealHost', () => {
   it('fires timers in time order after their delay, never a cancelled one, and none after stop', async () => {
     const clock = new RunClock(monotonicNs());
-    const host = new RealHost<string>({ id: 3, seed: 9, clock, send: () => undefined });
+    const host = new RealHost<string>({ id: 3, seed: 9, clock, send: () => undefined, connected: () => true });
     const node = recorder();
     host.attach(node);
     const t0 = host.now();
@@ -33,7 +33,7 @@ describe('RealHost', () => {
   });
 
   it('draws from the node\'s own consensus stream, as in the simulator', () => {
-    const host = new RealHost<string>({ id: 3, seed: 9, clock: new RunClock(monotonicNs()), send: () => undefined });
+    const host = new RealHost<string>({ id: 3, seed: 9, clock: new RunClock(monotonicNs()), send: () => undefined, connected: () => true });
     const sim = createStream(9, 3, 'consensus');
     for (let i = 0; i < 5; i++) expect(host.random()).toBe(sim.next());
   });
@@ -44,7 +44,7 @@ describe('RealHost', () => {
     const used = cpuNowUs() - before;
     expect(spent).toBeGreaterThanOrEqual(30_000);
     expect(used).toBeGreaterThanOrEqual(30_000);
-    const host = new RealHost<string>({ id: 0, seed: 1, clock: new RunClock(monotonicNs()), send: () => undefined });
+    const host = new RealHost<string>({ id: 0, seed: 1, clock: new RunClock(monotonicNs()), send: () => undefined, connected: () => true });
     const b = cpuNowUs();
     host.chargeCpu(20_000);
     expect(cpuNowUs() - b).toBeGreaterThanOrEqual(20_000);

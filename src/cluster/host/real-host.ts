@@ -16,6 +16,8 @@ export interface RealHostOptions<M> {
   clock: RunClock;
   /** Where sends go (the node's transport). */
   send: (to: NodeId, msg: M) => void;
+  /** Whether the transport has an established connection to `peer` (the node itself always counts as connected). */
+  connected: (peer: NodeId) => boolean;
   /** Whether chargeCpu does the work (false: only counted, for tests that must not spin). */
   payCpu?: boolean;
 }
@@ -26,6 +28,7 @@ export class RealHost<M> implements Host<M> {
   private readonly rng: RandomStream;
   private readonly sendFn: (to: NodeId, msg: M) => void;
   private readonly payCpu: boolean;
+  private readonly connectedFn: (peer: NodeId) => boolean;
   private node: HostedNode<M, unknown> | undefined;
   private nextHandle = 1;
   private readonly timers = new Map<TimerHandle, { readonly timeout: NodeJS.Timeout } | { readonly immediate: NodeJS.Immediate }>();
@@ -39,6 +42,7 @@ export class RealHost<M> implements Host<M> {
     this.rng = createStream(opts.seed, opts.id, 'consensus');
     this.sendFn = opts.send;
     this.payCpu = opts.payCpu ?? true;
+    this.connectedFn = opts.connected;
   }
 
   /** The node whose onTimer this host calls (set once, right after the node is built). */
@@ -52,6 +56,10 @@ export class RealHost<M> implements Host<M> {
 
   send(to: NodeId, msg: M): void {
     if (!this.stopped) this.sendFn(to, msg);
+  }
+
+  isConnected(peer: NodeId): boolean {
+    return peer === this.id || (!this.stopped && this.connectedFn(peer));
   }
 
   setTimer(delay: Micros, tag: number): TimerHandle {

@@ -1,7 +1,10 @@
 /**
  * A node's accepted chain: its persisted state (it survives a crash; the real
- * node keeps it in a durable store). Blocks by height, and the window of the
- * newest accepted blocks (and genesis) a node serves to get requests.
+ * node keeps it in a durable store). Blocks by height; every accepted block
+ * is served to get and get-ancestors requests (AvalancheGo serves its whole
+ * database). The newest `servableDepth` (and genesis) are indexed by id;
+ * older ones are found by a scan down the chain, which only a peer that
+ * fell far behind or is bootstrapping causes.
  */
 import type { Block, BlockId } from '../snowman/block.js';
 
@@ -36,10 +39,12 @@ export class AcceptedChain {
     return this.blocks[height];
   }
 
-  /** The accepted block with this id, if it is still servable. */
+  /** The accepted block with this id, if any. */
   servableBlock(id: BlockId): Block | undefined {
     const h = this.servable.get(id);
-    return h === undefined ? undefined : this.blocks[h];
+    if (h !== undefined) return this.blocks[h];
+    for (let i = this.blocks.length - 1 - this.servableDepth; i > 0; i--) if (this.blocks[i]!.id === id) return this.blocks[i];
+    return undefined;
   }
 
   /** Appends the next block; throws (an engine bug) unless it is at the next height. */

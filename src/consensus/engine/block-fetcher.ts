@@ -18,7 +18,7 @@ export class BlockFetcher {
   private readonly requests: RequestTracker<unknown>;
 
   constructor(private readonly ctx: NodeContext) {
-    this.requests = new RequestTracker(ctx.host, TimerKind.GetTimeout, ctx.cfg.options.getTimeoutUs);
+    this.requests = new RequestTracker(ctx.host, TimerKind.GetTimeout, () => ctx.timeouts);
   }
 
   /** Gets in flight. */
@@ -30,19 +30,22 @@ export class BlockFetcher {
     return this.blocks.hasValue(id);
   }
 
-  /** Ask `from` for block `id`, unless it is already asked for, `from` is this node, or too much is outstanding. */
+  /**
+   * Ask `from` for block `id`, unless it is already asked for or `from` is
+   * this node. No limit on what is outstanding: AvalancheGo checks
+   * MaxOutstandingItems only in its health check. An unreachable or benched
+   * peer fails at once (GetFailed).
+   */
   request(from: NodeId, id: BlockId): void {
     const ctx = this.ctx;
     if (this.blocks.hasValue(id)) return;
     if (from === ctx.id) return; // nobody to ask
-    if (ctx.issuer.outstandingItems() >= ctx.cfg.params.maxOutstandingItems) {
-      ctx.observer.onDrop?.('pending-full', ctx.id, ctx.host.now());
-      return;
-    }
     const requestId = ++ctx.requestCounter;
-    this.requests.register(requestId, from);
+    const deadlineUs = this.requests.register(requestId, from);
     this.blocks.set(requestId, id);
-    ctx.sender.send(from, { kind: 'get', requestId, blockId: id });
+    if (!ctx.sender.request(from, { kind: 'get', requestId, blockId: id, deadlineUs }, () => this.failed(from, requestId))) {
+      ctx.observer.onDrop?.('failed-fast', ctx.id, ctx.host.now());
+    }
   }
 
   /** The block is here (or issued some other way): its request, if any, is done. */
@@ -51,13 +54,26 @@ export class BlockFetcher {
     if (requestId !== undefined) this.requests.settle(requestId);
   }
 
-  /** A put: false when it answers one of this node's gets from that peer with another block (which then failed). */
+  /**
+   * A put. Unsolicited gossip (request id 0) is taken; otherwise only the
+   * answer to an open get of this node to that peer (chain_router.go drops
+   * late and unrequested responses: 'unrequested'); an answer with another
+   * block fails the get. True when the block should be issued.
+   */
   acceptPut(from: NodeId, requestId: RequestId, block: Block): boolean {
+    if (requestId === 0) return true;
+    const ctx = this.ctx;
     const asked = this.blocks.valueOf(requestId);
-    if (asked !== undefined && this.requests.peerOf(requestId) === from && asked !== block.id) {
+    if (asked === undefined || this.requests.peerOf(requestId) !== from) {
+      ctx.observer.onDrop?.('unrequested', ctx.id, ctx.host.now());
+      return false;
+    }
+    ctx.benchlist.registerResponse(from, ctx.host.now());
+    if (asked !== block.id) {
       this.failed(from, requestId);
       return false;
     }
+    this.requests.responded(requestId);
     return true;
   }
 
@@ -65,7 +81,9 @@ export class BlockFetcher {
   onTimeout(requestId: RequestId): void {
     const peer = this.requests.peerOf(requestId);
     if (peer === undefined) return;
-    this.ctx.observer.onDrop?.('get-timeout', this.ctx.id, this.ctx.host.now());
+    const now = this.ctx.host.now();
+    this.ctx.observer.onDrop?.('get-timeout', this.ctx.id, now);
+    this.ctx.benchlist.registerFailure(peer, now);
     this.requests.expire(requestId);
     this.giveUp(requestId);
   }

@@ -23,11 +23,6 @@ export class BlockIssuer {
 
   constructor(private readonly ctx: NodeContext) {}
 
-  /** Blocks waiting for ancestors plus gets in flight (bounded by maxOutstandingItems). */
-  outstandingItems(): number {
-    return this.pending.size + this.ctx.fetcher.size;
-  }
-
   /** Any block this node can serve: a held one, or a servable accepted one. */
   getBlock(id: BlockId): Block | undefined {
     return this.known.get(id) ?? this.ctx.chain.servableBlock(id);
@@ -99,14 +94,12 @@ export class BlockIssuer {
     return parent === c.lastAccepted().id || c.processing(parent);
   }
 
-  /** Mark pending and schedule delivery once the parent is issued. False if refused (limit). */
+  /**
+   * Mark pending and schedule delivery once the parent is issued. Never
+   * refused: AvalancheGo uses MaxOutstandingItems only in its health check.
+   */
   private issue(b: Block, push: boolean): boolean {
     const ctx = this.ctx;
-    if (this.outstandingItems() >= ctx.cfg.params.maxOutstandingItems) {
-      ctx.observer.onDrop?.('pending-full', ctx.id, ctx.host.now());
-      ctx.jobs.abandon(b.id);
-      return false;
-    }
     this.pending.add(b.id);
     this.known.set(b.id, b);
     ctx.fetcher.forget(b.id);

@@ -4,10 +4,13 @@
  * `SnowmanNodeConfig` adds what differs per node (behaviour, observer).
  */
 import type { Micros } from '../host.js';
+import { adaptiveTimeoutProblems, DEFAULT_ADAPTIVE_TIMEOUT, type AdaptiveTimeoutConfig } from '../networking/adaptive-timeout.js';
+import { benchlistProblems, type BenchlistConfig } from '../networking/benchlist.js';
 import { validateParams, type ConsensusParams } from '../params.js';
 import type { Block } from '../snowman/block.js';
 import type { SnowmanConsensus } from '../snowman/consensus.js';
 import type { Behaviour } from './behaviour.js';
+import { ancestorsLimitsProblems, DEFAULT_ANCESTORS_LIMITS, type AncestorsLimits } from './bootstrap/ancestors.js';
 import type { MempoolLimits } from './mempool.js';
 import { DEFAULT_MEMPOOL_LIMITS } from './mempool.js';
 import type { MessageModel } from './messages.js';
@@ -18,12 +21,24 @@ import type { TxRegistry } from './tx-registry.js';
 
 export interface EngineOptions {
   /**
-   * A query unanswered after this long counts as failed (QueryFailed). AvalancheGo's
-   * adaptive timeout starts at 5 s and never goes below 2 s; 2 s is its floor.
+   * The request timeout of queries, gets and bootstrapping requests: one
+   * adaptive timeout per node (AvalancheGo utils/timer/adaptive_timeout_manager.go,
+   * networking/adaptive-timeout.ts); a request unanswered in time fails
+   * (QueryFailed, GetFailed, …).
    */
-  readonly queryTimeoutUs: Micros;
-  /** A get unanswered after this long is abandoned (GetFailed); same default as queries. */
-  readonly getTimeoutUs: Micros;
+  readonly timeout: AdaptiveTimeoutConfig;
+  /** Benching of peers whose requests keep failing (networking/benchlist.ts); undefined: AvalancheGo's defaults for these parameters. */
+  readonly benchlist: BenchlistConfig | undefined;
+  /** GetAncestors answers: most blocks sent / read, most bytes (bootstrap/ancestors.ts). */
+  readonly ancestors: AncestorsLimits;
+  /**
+   * Bootstrap when the node first starts with an empty chain (AvalancheGo
+   * always bootstraps). Off by default: a network launched together at
+   * genesis has nothing to fetch, and the round of frontier polls would only
+   * shift every honest run's events. A restart, and a start from a restored
+   * chain, always bootstrap.
+   */
+  readonly bootstrapAtGenesis: boolean;
   /**
    * Frontier poll period (AvalancheGo --consensus-frontier-poll-frequency,
    * default 100 ms): repoll if blocks are processing, otherwise pull-query one
@@ -51,14 +66,16 @@ export interface EngineOptions {
   readonly prefixVoteCounts: boolean;
   /** Charge messageModel.cpuCostUs for every received message (false if the host charges it itself). */
   readonly chargeHandlingCpu: boolean;
-  /** Accepted blocks a node can serve to get requests, newest first (older ones are on disk, not modelled). */
+  /** Accepted blocks indexed by id, newest first (older ones are still served, found by a scan of the chain). */
   readonly servableAcceptedDepth: number;
   readonly mempool: MempoolLimits;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = Object.freeze({
-  queryTimeoutUs: 2_000_000,
-  getTimeoutUs: 2_000_000,
+  timeout: DEFAULT_ADAPTIVE_TIMEOUT,
+  benchlist: undefined,
+  ancestors: DEFAULT_ANCESTORS_LIMITS,
+  bootstrapAtGenesis: false,
   frontierPollIntervalUs: 100_000,
   // Snowman++ on the C-Chain targets one block per ~1-2 s; we allow faster.
   minBlockDelayUs: 250_000,
@@ -99,8 +116,6 @@ export interface SnowmanNodeConfig extends SharedNodeConfig {
 
 /** Limits on options, so that a typo cannot ask for an absurd run. */
 const OPTION_LIMITS: Readonly<Record<string, readonly [number, number]>> = {
-  queryTimeoutUs: [1, 3_600_000_000],
-  getTimeoutUs: [1, 3_600_000_000],
   frontierPollIntervalUs: [1, 3_600_000_000],
   minBlockDelayUs: [0, 3_600_000_000],
   maxBlockTxs: [0, 1_000_000],
@@ -125,5 +140,11 @@ export function validateNodeConfig(cfg: SharedNodeConfig): void {
       throw new RangeError(`options.${field} must be an integer in [${lo}, ${hi}], got ${String(x)}`);
     }
   }
+  const problems = [
+    ...adaptiveTimeoutProblems(cfg.options.timeout).map((p) => `options.timeout.${p.field} ${p.message}`),
+    ...(cfg.options.benchlist === undefined ? [] : benchlistProblems(cfg.options.benchlist).map((p) => `options.benchlist.${p.field} ${p.message}`)),
+    ...ancestorsLimitsProblems(cfg.options.ancestors).map((p) => `options.ancestors.${p.field} ${p.message}`),
+  ];
+  if (problems.length > 0) throw new RangeError(problems[0]);
   if (cfg.genesis.height !== 0) throw new RangeError(`genesis.height must be 0, got ${cfg.genesis.height}`);
 }

@@ -107,6 +107,8 @@ export class FakeNetwork<M, C> {
         chargeCpu: (cost) => {
           this.cpuUs[id]! += cost;
         },
+        // A crashed node (scripted peers too: crash(id) marks them) is unreachable.
+        isConnected: (peer) => this.alive[peer] === true,
       });
       this.nodes.push(undefined);
     }

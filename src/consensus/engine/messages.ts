@@ -14,11 +14,22 @@ import type { Block, BlockId, TxId } from '../snowman/block.js';
 /** Request ids are per-sender counters; 0 marks an unsolicited message (gossip). */
 export type RequestId = number;
 
+/**
+ * A request's deadline (AvalancheGo's `deadline` field of every request
+ * message): how long the sender waits for the answer, a duration, so the
+ * receiver drops the request once it has waited that long since it arrived
+ * (snow/networking/handler: expiration = arrival + deadline). Absent (old
+ * senders, scripted tests): never expires.
+ */
+export interface Deadline {
+  readonly deadlineUs?: Micros;
+}
+
 export type Message =
   /** "Here is a block; tell me your preferences" (AvalancheGo PushQuery). */
-  | { readonly kind: 'push-query'; readonly requestId: RequestId; readonly block: Block; readonly requestedHeight: number }
+  | ({ readonly kind: 'push-query'; readonly requestId: RequestId; readonly block: Block; readonly requestedHeight: number } & Deadline)
   /** "Tell me your preferences; fetch this block if you lack it" (PullQuery). */
-  | { readonly kind: 'pull-query'; readonly requestId: RequestId; readonly blockId: BlockId; readonly requestedHeight: number }
+  | ({ readonly kind: 'pull-query'; readonly requestId: RequestId; readonly blockId: BlockId; readonly requestedHeight: number } & Deadline)
   /** Answer to a query (Chits). */
   | {
       readonly kind: 'chits';
@@ -29,11 +40,23 @@ export type Message =
       readonly acceptedHeight: number;
     }
   /** Ask a peer for one block by id (Get). */
-  | { readonly kind: 'get'; readonly requestId: RequestId; readonly blockId: BlockId }
+  | ({ readonly kind: 'get'; readonly requestId: RequestId; readonly blockId: BlockId } & Deadline)
   /** A block: the answer to a get, or unsolicited block gossip when requestId is 0 (Put). */
   | { readonly kind: 'put'; readonly requestId: RequestId; readonly block: Block }
   /** A batch of transactions pushed to a peer (AppGossip of txs). */
-  | { readonly kind: 'tx-gossip'; readonly txs: readonly TxId[] };
+  | { readonly kind: 'tx-gossip'; readonly txs: readonly TxId[] }
+  /** Bootstrapping: "what is your last accepted block?" (GetAcceptedFrontier). */
+  | ({ readonly kind: 'get-accepted-frontier'; readonly requestId: RequestId } & Deadline)
+  /** Its answer (AcceptedFrontier). */
+  | { readonly kind: 'accepted-frontier'; readonly requestId: RequestId; readonly blockId: BlockId }
+  /** Bootstrapping: "which of these blocks have you accepted?" (GetAccepted). */
+  | ({ readonly kind: 'get-accepted'; readonly requestId: RequestId; readonly blockIds: readonly BlockId[] } & Deadline)
+  /** Its answer (Accepted). */
+  | { readonly kind: 'accepted'; readonly requestId: RequestId; readonly blockIds: readonly BlockId[] }
+  /** Bootstrapping: "send me this block and its ancestors" (GetAncestors). */
+  | ({ readonly kind: 'get-ancestors'; readonly requestId: RequestId; readonly blockId: BlockId } & Deadline)
+  /** Its answer: the block and its ancestors, newest first, bounded (bootstrap/ancestors.ts) (Ancestors). */
+  | { readonly kind: 'ancestors'; readonly requestId: RequestId; readonly blocks: readonly Block[] };
 
 export type MessageKind = Message['kind'];
 
@@ -45,6 +68,12 @@ export const MESSAGE_TYPE_TAG: Readonly<Record<MessageKind, number>> = {
   get: 4,
   put: 5,
   'tx-gossip': 6,
+  'get-accepted-frontier': 7,
+  'accepted-frontier': 8,
+  'get-accepted': 9,
+  accepted: 10,
+  'get-ancestors': 11,
+  ancestors: 12,
 };
 
 /** ML-DSA-65 (FIPS 204, parameter set 3) sizes in bytes. */
@@ -169,6 +198,19 @@ export class MessageModel {
         return env + msg.block.sizeBytes;
       case 'tx-gossip':
         return env + msg.txs.length * this.txBytes;
+      case 'get-accepted-frontier':
+        return env;
+      case 'accepted-frontier':
+      case 'get-ancestors':
+        return env + id;
+      case 'get-accepted':
+      case 'accepted':
+        return env + 4 + msg.blockIds.length * id;
+      case 'ancestors': {
+        let bytes = env + 4;
+        for (const b of msg.blocks) bytes += 4 + b.sizeBytes;
+        return bytes;
+      }
     }
   }
 

@@ -6,12 +6,15 @@
  * transaction gossip, block building, sending).
  */
 import type { Host, NodeId } from '../host.js';
+import type { AdaptiveTimeoutManager } from '../networking/adaptive-timeout.js';
+import type { Benchlist } from '../networking/benchlist.js';
 import type { SnowmanConsensus } from '../snowman/consensus.js';
 import { AcceptedChain } from './accepted-chain.js';
 import type { Behaviour, NodeView } from './behaviour.js';
 import type { BlockBuilder } from './block-builder.js';
 import type { BlockFetcher } from './block-fetcher.js';
 import type { BlockIssuer } from './block-issuer.js';
+import type { Bootstrapping } from './bootstrapping.js';
 import type { SnowmanNodeConfig } from './config.js';
 import { JobScheduler } from './jobs.js';
 import { Mempool } from './mempool.js';
@@ -40,6 +43,15 @@ export class NodeContext {
   incarnation = 0;
   consensus!: SnowmanConsensus;
   polls!: PollSet;
+  /** The request timeout (AvalancheGo's adaptive timeout manager), fresh at every boot. */
+  timeouts!: AdaptiveTimeoutManager;
+  /** Peers whose requests keep failing, fresh at every boot. */
+  benchlist!: Benchlist;
+  /**
+   * Fraction of stake connected (this node included), refreshed at boot and
+   * on every frontier tick: the connected-stake gate before querying.
+   */
+  connectedStake = 1;
   readonly jobs = new JobScheduler();
   readonly mempool: Mempool;
 
@@ -50,7 +62,21 @@ export class NodeContext {
   voter!: Voter;
   gossip!: TxGossip;
   builder!: BlockBuilder;
+  bootstrapping!: Bootstrapping;
   view!: NodeView;
+
+  /** Whether `peer` is reachable and not benched: requests to it are worth sending. */
+  reachable(peer: NodeId): boolean {
+    return peer === this.id || (this.host.isConnected(peer) && !this.sender.isBenched(peer));
+  }
+
+  /** Recomputes the connected fraction of stake (AvalancheGo ConnectedValidators.ConnectedPercent). */
+  refreshConnectedStake(): void {
+    const v = this.cfg.validators;
+    let connected = 0;
+    for (let n = 0; n < v.size; n++) if (n === this.id || this.host.isConnected(n)) connected += v.stakeOf(n);
+    this.connectedStake = connected / v.totalStake;
+  }
 
   /** This node's uniform stream, as one reusable function (sampling calls it per draw). */
   readonly random = (): number => this.host.random();

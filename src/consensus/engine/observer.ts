@@ -4,6 +4,7 @@
  */
 import type { Micros, NodeId } from '../host.js';
 import type { Block, TxId } from '../snowman/block.js';
+import type { BootstrapOutcome } from './bootstrapping.js';
 import type { RequestId } from './messages.js';
 import type { TerminationReason } from './poll.js';
 
@@ -31,7 +32,11 @@ export type DropReason =
   | 'pending-full' // maxOutstandingItems blocks already waiting for ancestors
   | 'get-timeout' // a requested block did not arrive
   | 'mempool-full'
-  | 'poll-refused'; // the poll set refused a new poll
+  | 'poll-refused' // the poll set refused a new poll
+  | 'expired' // an inbound request waited past its deadline before it was handled (AvalancheGo handler)
+  | 'unrequested' // a late or unrequested response (AvalancheGo chain_router)
+  | 'insufficient-stake' // a query not sent: less than alphaConfidence/K of the stake connected (engine.go)
+  | 'failed-fast'; // a request to an unreachable or benched peer failed at once (snow/networking/sender)
 
 export interface NodeObserver {
   /** This node built a block (before issuing it). */
@@ -50,6 +55,8 @@ export interface NodeObserver {
    */
   onTxAccepted?(tx: TxId, node: NodeId, time: Micros): void;
   onDrop?(reason: DropReason, node: NodeId, time: Micros): void;
+  /** This node finished bootstrapping (after a restart, or a start from a restored chain). */
+  onBootstrapped?(outcome: BootstrapOutcome, node: NodeId, time: Micros): void;
 }
 
 export const NO_OBSERVER: NodeObserver = Object.freeze({});

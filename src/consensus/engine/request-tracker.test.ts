@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Host } from '../host.js';
+import { AdaptiveTimeoutManager } from '../networking/adaptive-timeout.js';
 import { RequestTracker } from './request-tracker.js';
 import { TimerKind, timerArg, timerKind } from './timer-tags.js';
 
@@ -14,6 +15,7 @@ function fakeHost(): { host: Host<never>; set: Array<{ delay: number; tag: numbe
     cancelTimer: (h: number) => cancelled.push(h),
     random: () => 0,
     chargeCpu: () => {},
+    isConnected: () => true,
   };
   return { host, set, cancelled };
 }
@@ -21,7 +23,8 @@ function fakeHost(): { host: Host<never>; set: Array<{ delay: number; tag: numbe
 describe('RequestTracker', () => {
   it('sets one timeout per request, cancels it when settled, and forgets an expired one without cancelling', () => {
     const { host, set, cancelled } = fakeHost();
-    const t = new RequestTracker(host, TimerKind.GetTimeout, 2_000);
+    const timeouts = new AdaptiveTimeoutManager({ initialUs: 2_000, minimumUs: 2_000, maximumUs: 2_000, halflifeUs: 1_000_000, coefficient: 2 }, 0);
+    const t = new RequestTracker(host, TimerKind.GetTimeout, () => timeouts);
     t.register(41, 5);
     t.register(42, 6);
     expect(set.map((s) => [s.delay, timerKind(s.tag), timerArg(s.tag)])).toEqual([

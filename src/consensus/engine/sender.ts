@@ -1,21 +1,33 @@
 /**
- * Outgoing messages of a Snowman node (AvalancheGo common.Sender): to peers
- * through the host; to itself through a zero-delay timer, like AvalancheGo's
- * asynchronous loopback. Where message expiry or benched peers would be
- * checked before sending.
+ * Outgoing messages of a Snowman node (AvalancheGo common.Sender,
+ * snow/networking/sender): to peers through the host; to itself through a
+ * zero-delay timer, like AvalancheGo's asynchronous loopback. A request to a
+ * peer that is not connected, or benched, fails at once: its failure is
+ * handed back to the node through the same loopback queue (AvalancheGo's
+ * HandleInternal of QueryFailed / GetFailed / …), instead of waiting for the
+ * timeout. A benched peer still gets the request (as AvalancheGo sends it);
+ * its late answer is then dropped as unrequested.
  */
 import type { Host, NodeId, TimerHandle } from '../host.js';
+import type { Benchlist } from '../networking/benchlist.js';
 import type { Message } from './messages.js';
 import { setTimer, TimerKind } from './timer-tags.js';
 
+/** A message to this node, or a failure to hand back. */
+type Loopback = Message | (() => void);
+
 export class Sender {
-  private readonly loopback: Message[] = [];
+  private readonly loopback: Loopback[] = [];
   private loopbackTimer: TimerHandle | undefined;
+  /** Requests failed at once because the peer was unreachable or benched (AvalancheGo's failedDueToBench and unsent). */
+  failedFast = 0;
 
   constructor(
     private readonly host: Host<Message>,
     /** Hands a self-message to the node (only while it is alive). */
     private readonly deliverSelf: (msg: Message) => boolean,
+    /** The node's benchlist (replaced when the node restarts). */
+    private readonly benchlist: () => Benchlist,
   ) {}
 
   send(to: NodeId, msg: Message): void {
@@ -23,15 +35,48 @@ export class Sender {
       this.host.send(to, msg);
       return;
     }
-    this.loopback.push(msg);
+    this.enqueue(msg);
+  }
+
+  /**
+   * Sends request `msg` to `to`; when `to` is unreachable or benched, runs
+   * `failed` from the loopback queue instead of waiting for the timeout.
+   * Returns false when the request failed at once.
+   */
+  request(to: NodeId, msg: Message, failed: () => void): boolean {
+    if (to === this.host.id) {
+      this.enqueue(msg);
+      return true;
+    }
+    const reachable = this.host.isConnected(to);
+    if (reachable) this.host.send(to, msg);
+    if (reachable && !this.isBenched(to)) return true;
+    this.failedFast++;
+    this.enqueue(failed);
+    return false;
+  }
+
+  /** Whether requests to `peer` fail at once because it is benched (bench durations that ran out applied first). */
+  isBenched(peer: NodeId): boolean {
+    const b = this.benchlist();
+    if (b.benched().length === 0) return false;
+    b.expire(this.host.now());
+    return b.isBenched(peer);
+  }
+
+  private enqueue(item: Loopback): void {
+    this.loopback.push(item);
     if (this.loopbackTimer === undefined) this.loopbackTimer = setTimer(this.host, 0, TimerKind.Loopback, 0);
   }
 
-  /** The loopback timer fired: deliver what was queued before it (new self-messages wait for the next timer). */
+  /** The loopback timer fired: deliver what was queued before it (new items wait for the next timer). */
   drainLoopback(): void {
     this.loopbackTimer = undefined;
     const batch = this.loopback.splice(0, this.loopback.length);
-    for (const m of batch) if (!this.deliverSelf(m)) return;
+    for (const m of batch) {
+      if (typeof m === 'function') m();
+      else if (!this.deliverSelf(m)) return;
+    }
   }
 
   clear(): void {

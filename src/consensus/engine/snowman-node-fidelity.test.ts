@@ -17,7 +17,7 @@ function scripted(concurrentRepolls: number, outcomes: PollOutcome[] = []) {
   const shared = sharedConfig(
     [1, 1, 1, 1, 1],
     { k: 5, alphaPreference: 3, alphaConfidence: 4, beta: 10, concurrentRepolls },
-    { getTimeoutUs: 500_000 },
+    { timeout: { initialUs: 500_000, minimumUs: 500_000, maximumUs: 500_000, halflifeUs: 300_000_000, coefficient: 2 } },
   );
   const net = new FakeNetwork<Message, ClientTx>(5, 7, () => 1_000);
   const node = new SnowmanNode(net.hosts[0]!, { ...shared, observer: { onPollFinished: (o) => outcomes.push(o) } });
@@ -72,8 +72,8 @@ describe('SnowmanNode, AvalancheGo engine facts', () => {
     // Self + 2 + 3 = 3 votes for b1; node 1's vote waits for b3 (a get to node 1); node 4 is silent.
     expect(outcomes).toEqual([]);
     expect(net.outbox.some((s) => s.to === 1 && s.msg.kind === 'get' && s.msg.blockId === b3.id)).toBe(true);
-    net.runUntil(600_000); // the get times out at 0.5 s: b3 is abandoned, the vote goes to b1
-    expect(outcomes[0]).toMatchObject({ receivedSlots: 4, maxVotes: 4, reason: 'early-alpha', successful: true });
+    net.runUntil(600_000); // node 4's query and then the get time out at 0.5 s: b3 is abandoned, the vote goes to b1
+    expect(outcomes[0]).toMatchObject({ receivedSlots: 4, maxVotes: 4, reason: 'exhausted', successful: true });
     expect(outcomes[0]!.durationUs).toBeGreaterThanOrEqual(500_000);
     expect(outcomes[0]!.durationUs).toBeLessThan(600_000);
   });

@@ -33,11 +33,14 @@ import { HONEST, type NodeView } from './behaviour.js';
 import { BlockBuilder } from './block-builder.js';
 import { BlockFetcher } from './block-fetcher.js';
 import { BlockIssuer } from './block-issuer.js';
+import { Bootstrapping } from './bootstrapping.js';
 import { validateNodeConfig, type SnowmanNodeConfig } from './config.js';
 import type { Message } from './messages.js';
 import { NodeContext } from './node-context.js';
 import { NO_OBSERVER, type DropReason } from './observer.js';
 import { PollSet } from './poll-set.js';
+import { AdaptiveTimeoutManager } from '../networking/adaptive-timeout.js';
+import { Benchlist, defaultBenchlistConfig } from '../networking/benchlist.js';
 import { Sender } from './sender.js';
 import { timerArg, timerKind, TimerKind } from './timer-tags.js';
 import { TxGossip } from './tx-gossip.js';
@@ -65,33 +68,43 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     }
     const ctx = new NodeContext(host, cfg, cfg.behaviour ?? HONEST, cfg.observer ?? NO_OBSERVER);
     this.ctx = ctx;
-    ctx.sender = new Sender(host, (msg) => {
-      if (!ctx.alive) return false;
-      this.onMessage(host.id, msg);
-      return true;
-    });
+    ctx.sender = new Sender(
+      host,
+      (msg) => {
+        if (!ctx.alive) return false;
+        this.onMessage(host.id, msg);
+        return true;
+      },
+      () => ctx.benchlist,
+    );
     ctx.fetcher = new BlockFetcher(ctx);
     ctx.issuer = new BlockIssuer(ctx);
     ctx.voter = new Voter(ctx);
     ctx.gossip = new TxGossip(ctx);
     ctx.builder = new BlockBuilder(ctx);
+    ctx.bootstrapping = new Bootstrapping(ctx, (outcome) => {
+      ctx.observer.onBootstrapped?.(outcome, ctx.id, host.now());
+      this.startConsensus();
+    });
     this.view = ctx.view = this.makeView();
   }
 
   // ------------------------------------------------------------------ inputs
 
   onStart(): void {
-    this.boot();
+    // A node resuming from a persisted chain bootstraps as after a restart.
+    this.boot(this.ctx.chain.height > 0 || this.ctx.cfg.options.bootstrapAtGenesis);
   }
 
   onRestart(): void {
-    this.boot();
+    this.boot(true);
   }
 
   onCrash(): void {
     const ctx = this.ctx;
     if (!ctx.alive) return;
     ctx.alive = false;
+    ctx.bootstrapping.clear();
     ctx.voter.clear();
     ctx.fetcher.clear();
     ctx.sender.clear();
@@ -102,10 +115,37 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     ctx.mempool.clear();
   }
 
-  onMessage(from: NodeId, msg: Message): void {
+  onMessage(from: NodeId, msg: Message, receivedAt?: Micros): void {
     const ctx = this.ctx;
     if (!ctx.alive) return;
     if (ctx.cfg.options.chargeHandlingCpu) ctx.host.chargeCpu(ctx.cfg.messageModel.cpuCostUs(msg));
+    // snow/networking/handler: a request that waited past its deadline is dropped, not handled.
+    if (receivedAt !== undefined && 'deadlineUs' in msg && msg.deadlineUs !== undefined && ctx.host.now() - receivedAt > msg.deadlineUs) {
+      ctx.observer.onDrop?.('expired', ctx.id, ctx.host.now());
+      return;
+    }
+    switch (msg.kind) {
+      case 'get-accepted-frontier':
+      case 'get-accepted':
+      case 'get-ancestors':
+        ctx.bootstrapping.serve(from, msg);
+        return;
+      case 'accepted-frontier':
+      case 'accepted':
+      case 'ancestors':
+        if (!ctx.bootstrapping.onResponse(from, msg)) ctx.observer.onDrop?.('unrequested', ctx.id, ctx.host.now());
+        return;
+      case 'get':
+        this.serveGet(from, msg.requestId, msg.blockId);
+        return;
+      case 'tx-gossip':
+        ctx.gossip.onGossip(msg.txs);
+        return;
+      default:
+        break;
+    }
+    // While bootstrapping, queries, chits and puts are ignored (the bootstrapper's no-op handlers).
+    if (ctx.bootstrapping.active) return;
     switch (msg.kind) {
       case 'push-query':
         ctx.voter.sendChits(from, msg.requestId, msg.requestedHeight, msg.block.id);
@@ -116,21 +156,24 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
         ctx.issuer.issueFromById(from, msg.blockId);
         break;
       case 'chits':
-        ctx.voter.onChits(from, msg.requestId, msg.preferredId, msg.preferredIdAtHeight, msg.acceptedId, msg.acceptedHeight);
-        break;
-      case 'get': {
-        const block = ctx.issuer.getBlock(msg.blockId);
-        if (block !== undefined && ctx.behaviour.serveBlock(ctx.view, from, block)) {
-          ctx.sender.send(from, { kind: 'put', requestId: msg.requestId, block });
+        if (!ctx.voter.onChits(from, msg.requestId, msg.preferredId, msg.preferredIdAtHeight, msg.acceptedId, msg.acceptedHeight)) {
+          ctx.observer.onDrop?.('unrequested', ctx.id, ctx.host.now());
         }
         break;
-      }
       case 'put':
         if (ctx.fetcher.acceptPut(from, msg.requestId, msg.block)) ctx.issuer.issueFrom(from, msg.block);
         break;
-      case 'tx-gossip':
-        ctx.gossip.onGossip(msg.txs);
+      default:
         break;
+    }
+  }
+
+  /** A get: the block if this node holds it or has accepted it (served while bootstrapping too). */
+  private serveGet(from: NodeId, requestId: number, blockId: number): void {
+    const ctx = this.ctx;
+    const block = ctx.issuer.getBlock(blockId);
+    if (block !== undefined && ctx.behaviour.serveBlock(ctx.view, from, block)) {
+      ctx.sender.send(from, { kind: 'put', requestId, block });
     }
   }
 
@@ -146,7 +189,11 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
         ctx.fetcher.onTimeout(arg);
         break;
       case TimerKind.Frontier:
-        ctx.voter.onFrontierTimer();
+        if (ctx.bootstrapping.active) ctx.bootstrapping.onTick();
+        else ctx.voter.onFrontierTimer();
+        break;
+      case TimerKind.BootstrapTimeout:
+        ctx.bootstrapping.onTimeout(arg);
         break;
       case TimerKind.SlotStart:
         ctx.builder.onSlotStart(arg);
@@ -200,11 +247,26 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
   }
 
   numProcessing(): number {
-    return this.ctx.alive ? this.ctx.consensus.numProcessing() : 0;
+    return this.ctx.alive && !this.ctx.bootstrapping.active ? this.ctx.consensus.numProcessing() : 0;
   }
 
   numOpenPolls(): number {
-    return this.ctx.alive ? this.ctx.voter.openPolls : 0;
+    return this.ctx.alive && !this.ctx.bootstrapping.active ? this.ctx.voter.openPolls : 0;
+  }
+
+  /** Whether the node is bootstrapping (after a restart) rather than running consensus. */
+  isBootstrapping(): boolean {
+    return this.ctx.alive && this.ctx.bootstrapping.active;
+  }
+
+  /** Requests failed at once (peer unreachable or benched) since boot. */
+  requestsFailedFast(): number {
+    return this.ctx.sender.failedFast;
+  }
+
+  /** The current request timeout (AvalancheGo's adaptive timeout). */
+  requestTimeoutUs(): Micros {
+    return this.ctx.timeouts.timeoutDuration();
   }
 
   mempoolSize(): number {
@@ -227,11 +289,24 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
 
   // ---------------------------------------------------------------- booting
 
-  private boot(): void {
+  private boot(bootstrap: boolean): void {
     const ctx = this.ctx;
     if (ctx.alive) return;
     ctx.alive = true;
     ctx.incarnation++;
+    const now = ctx.host.now();
+    const o = ctx.cfg.options;
+    ctx.timeouts = new AdaptiveTimeoutManager(o.timeout, now);
+    ctx.benchlist = new Benchlist(o.benchlist ?? defaultBenchlistConfig(ctx.cfg.params), ctx.cfg.validators);
+    ctx.refreshConnectedStake();
+    if (bootstrap) ctx.bootstrapping.start();
+    else this.startConsensus();
+  }
+
+  /** Normal operation (AvalancheGo's engine Start after bootstrapping): consensus from the last accepted block. */
+  private startConsensus(): void {
+    const ctx = this.ctx;
+    ctx.refreshConnectedStake();
     ctx.consensus = ctx.cfg.createConsensus(ctx.chain.last());
     const p = ctx.cfg.params;
     ctx.polls = new PollSet({

@@ -1,4 +1,5 @@
 /** Forwards every node report to two observers (the run's collector and, e.g., a test's recorder). */
+import type { BootstrapOutcome } from './bootstrapping.js';
 import type { DropReason, NodeObserver, PollOutcome } from './observer.js';
 import type { Micros, NodeId } from '../host.js';
 import type { Block, TxId } from '../snowman/block.js';
@@ -39,5 +40,10 @@ export class TeeObserver implements NodeObserver {
   onDrop(reason: DropReason, node: NodeId, time: Micros): void {
     this.a.onDrop?.(reason, node, time);
     this.b.onDrop?.(reason, node, time);
+  }
+
+  onBootstrapped(outcome: BootstrapOutcome, node: NodeId, time: Micros): void {
+    this.a.onBootstrapped?.(outcome, node, time);
+    this.b.onBootstrapped?.(outcome, node, time);
   }
 }

@@ -12,6 +12,7 @@ export const enum TimerKind {
   TxGossip = 4,
   Loopback = 5,
   BuildRetry = 6,
+  BootstrapTimeout = 7,
 }
 const TAG_KINDS = 8;
 

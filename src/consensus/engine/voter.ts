@@ -22,10 +22,17 @@ export class Voter {
   private readonly queries: RequestTracker<Message>;
   /** Last accepted block each peer reported in chits (AvalancheGo tracker.Accepted). */
   private readonly peerAccepted = new Map<NodeId, { id: BlockId; height: number }>();
+  /**
+   * Peers whose chits for an open poll arrived but whose vote waits for
+   * blocks to be fetched: their request is answered (the router cleared its
+   * timeout), so the poll's timeout does not fail them, and a second answer
+   * is unrequested.
+   */
+  private readonly awaiting = new Map<RequestId, NodeId[]>();
   private frontierTimer: TimerHandle | undefined;
 
   constructor(private readonly ctx: NodeContext) {
-    this.queries = new RequestTracker(ctx.host, TimerKind.QueryTimeout, ctx.cfg.options.queryTimeoutUs);
+    this.queries = new RequestTracker(ctx.host, TimerKind.QueryTimeout, () => ctx.timeouts);
   }
 
   // --------------------------------------------------------------- answering
@@ -67,25 +74,37 @@ export class Voter {
     return this.ctx.polls.size;
   }
 
-  /** Start a poll on `blockId` with a fresh K-sample (AvalancheGo sendQuery); `block` given: push it. */
+  /**
+   * Start a poll on `blockId` with a fresh K-sample (AvalancheGo sendQuery);
+   * `block` given: push it. Not while less than alphaConfidence/K of the
+   * stake is connected (abortDueToInsufficientConnectedStake). A sampled
+   * validator that is not connected, or benched, fails at once (sender.go).
+   */
   sendQuery(blockId: BlockId, block: Block | undefined): void {
     const ctx = this.ctx;
-    const slots = ctx.cfg.validators.sample(ctx.random, ctx.cfg.params.k);
-    const requestId = ++ctx.requestCounter;
     const now = ctx.host.now();
+    const p = ctx.cfg.params;
+    if (ctx.connectedStake < p.alphaConfidence / p.k) {
+      ctx.observer.onDrop?.('insufficient-stake', ctx.id, now);
+      return;
+    }
+    const slots = ctx.cfg.validators.sample(ctx.random, p.k);
+    const requestId = ++ctx.requestCounter;
     if (!ctx.polls.add(requestId, slots, now)) {
       ctx.observer.onDrop?.('poll-refused', ctx.id, now);
       return;
     }
-    this.queries.register(requestId);
+    const deadlineUs = this.queries.register(requestId);
     const requestedHeight = ctx.consensus.lastAccepted().height + 1;
     // One immutable message shared by every recipient; each distinct validator gets it once.
     const msg: Message =
-      block !== undefined ? { kind: 'push-query', requestId, block, requestedHeight } : { kind: 'pull-query', requestId, blockId, requestedHeight };
+      block !== undefined
+        ? { kind: 'push-query', requestId, block, requestedHeight, deadlineUs }
+        : { kind: 'pull-query', requestId, blockId, requestedHeight, deadlineUs };
     for (let i = 0; i < slots.length; i++) {
       const vdr = slots[i]!;
       if (slots.indexOf(vdr) < i) continue; // a validator filling several slots is queried once
-      ctx.sender.send(vdr, msg);
+      if (!ctx.sender.request(vdr, msg, () => this.queryFailed(vdr, requestId))) ctx.observer.onDrop?.('failed-fast', ctx.id, now);
     }
   }
 
@@ -105,6 +124,7 @@ export class Voter {
   onFrontierTimer(): void {
     const ctx = this.ctx;
     this.start();
+    ctx.refreshConnectedStake();
     if (ctx.consensus.numProcessing() !== 0) {
       this.repoll();
       return;
@@ -112,19 +132,33 @@ export class Voter {
     const peer = ctx.cfg.validators.uniformPeers(ctx.random, 1, ctx.id)[0];
     if (peer === undefined) return;
     const requestedHeight = ctx.consensus.lastAccepted().height + 1;
-    ctx.sender.send(peer, { kind: 'pull-query', requestId: ++ctx.requestCounter, blockId: ctx.consensus.preference(), requestedHeight });
+    // Gossip (AvalancheGo Gossip): a request of its own, answered by chits that belong to no poll.
+    const requestId = ++ctx.requestCounter;
+    const deadlineUs = this.queries.register(requestId, peer);
+    ctx.sender.request(peer, { kind: 'pull-query', requestId, blockId: ctx.consensus.preference(), requestedHeight, deadlineUs }, () => this.gossipFailed(requestId));
   }
 
   onQueryTimeout(requestId: RequestId): void {
-    this.queries.expire(requestId);
-    for (const vdr of this.ctx.polls.outstanding(requestId)) this.queryFailed(vdr, requestId);
+    const gossipPeer = this.queries.peerOf(requestId);
+    const waiting = this.awaiting.get(requestId);
+    const outstanding = gossipPeer !== undefined ? [gossipPeer] : this.ctx.polls.outstanding(requestId);
+    const failed = waiting === undefined ? outstanding : outstanding.filter((v) => !waiting.includes(v));
+    this.queries.expire(requestId, failed.length);
+    const now = this.ctx.host.now();
+    for (const vdr of failed) this.ctx.benchlist.registerFailure(vdr, now);
+    if (gossipPeer === undefined) for (const vdr of failed) this.queryFailed(vdr, requestId);
+  }
+
+  private gossipFailed(requestId: RequestId): void {
+    this.queries.settle(requestId);
   }
 
   /** AvalancheGo QueryFailed: answer for the silent validator with its last known accepted block, else drop. */
   private queryFailed(vdr: NodeId, requestId: RequestId): void {
+    if (!this.ctx.polls.isOutstanding(requestId, vdr)) return; // answered, or the poll is over
     const acc = this.peerAccepted.get(vdr);
     if (acc !== undefined) {
-      this.onChits(vdr, requestId, acc.id, acc.id, acc.id, acc.height);
+      this.chits(vdr, requestId, acc.id, acc.id, acc.id, acc.height);
       return;
     }
     this.applyResults(this.ctx.polls.drop(requestId, vdr));
@@ -132,7 +166,23 @@ export class Voter {
 
   // ----------------------------------------------------------------- voting
 
-  onChits(from: NodeId, requestId: RequestId, preferredId: BlockId, preferredIdAtHeight: BlockId, acceptedId: BlockId, acceptedHeight: number): void {
+  /**
+   * Chits from a peer (chain_router.go): only an answer to a request this
+   * node sent that peer and still waits for counts; a late or unrequested
+   * one is dropped before it can fetch or vote. False when dropped.
+   */
+  onChits(from: NodeId, requestId: RequestId, preferredId: BlockId, preferredIdAtHeight: BlockId, acceptedId: BlockId, acceptedHeight: number): boolean {
+    const ctx = this.ctx;
+    const inPoll = ctx.polls.isOutstanding(requestId, from) && this.awaiting.get(requestId)?.includes(from) !== true;
+    if (!inPoll && this.queries.peerOf(requestId) !== from) return false;
+    ctx.benchlist.registerResponse(from, ctx.host.now());
+    if (inPoll) this.queries.responded(requestId);
+    else this.queries.settle(requestId, true); // the gossip request is answered
+    this.chits(from, requestId, preferredId, preferredIdAtHeight, acceptedId, acceptedHeight);
+    return true;
+  }
+
+  private chits(from: NodeId, requestId: RequestId, preferredId: BlockId, preferredIdAtHeight: BlockId, acceptedId: BlockId, acceptedHeight: number): void {
     const ctx = this.ctx;
     const known = this.peerAccepted.get(from);
     if (known === undefined) this.peerAccepted.set(from, { id: acceptedId, height: acceptedHeight });
@@ -157,6 +207,9 @@ export class Voter {
     if (waitFirst) deps.push(preferredId);
     if (waitSecond) deps.push(second);
     const incarnation = ctx.incarnation;
+    const waiting = this.awaiting.get(requestId);
+    if (waiting === undefined) this.awaiting.set(requestId, [from]);
+    else waiting.push(from);
     ctx.jobs.schedule(
       {
         run: () => {
@@ -172,6 +225,12 @@ export class Voter {
   /** AvalancheGo voter.Execute: vote for the first option with a processing ancestor, else drop. */
   private castVote(from: NodeId, requestId: RequestId, first: BlockId, second: BlockId | undefined): void {
     const issuer = this.ctx.issuer;
+    const waiting = this.awaiting.get(requestId);
+    if (waiting !== undefined) {
+      const i = waiting.indexOf(from);
+      if (i >= 0) waiting.splice(i, 1);
+      if (waiting.length === 0) this.awaiting.delete(requestId);
+    }
     let target = issuer.processingAncestor(first);
     if (target === undefined && second !== undefined) target = issuer.processingAncestor(second);
     if (target !== undefined) this.applyResults(this.ctx.polls.vote(requestId, from, target));
@@ -185,6 +244,7 @@ export class Voter {
     const alphaPreference = ctx.cfg.params.alphaPreference;
     for (const r of results) {
       this.queries.settle(r.requestId);
+      this.awaiting.delete(r.requestId);
       // Older results applied just before may have decided some voted blocks.
       const { votes, maxTransitive } = this.votableResult(r.votes);
       const decisions = ctx.consensus.recordPoll(votes);
@@ -248,5 +308,6 @@ export class Voter {
     this.frontierTimer = undefined;
     this.queries.clear();
     this.peerAccepted.clear();
+    this.awaiting.clear();
   }
 }

@@ -11,7 +11,7 @@ import type { Block } from '../snowman/block.js';
 import { ByteReader, ByteWriter } from '../wire-bytes.js';
 import type { WireDecodeResult, WireErrorReason } from '../wire.js';
 import type { Message } from './messages.js';
-import { SNOWMAN_MAX_MESSAGE_BYTES, SNOWMAN_MAX_TXS, SNOWMAN_WIRE_CODEC as codec } from './wire-codec.js';
+import { SNOWMAN_MAX_BLOCKS, SNOWMAN_MAX_MESSAGE_BYTES, SNOWMAN_MAX_TXS, SNOWMAN_WIRE_CODEC as codec } from './wire-codec.js';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 const genesis: Block = { id: 0, parent: -1, height: 0, proposer: -1, txs: [], sizeBytes: 0, builtAt: 0 };
@@ -27,6 +27,19 @@ const MESSAGES: readonly Message[] = [
   { kind: 'put', requestId: 3, block: genesis },
   { kind: 'tx-gossip', txs: [1, 2 ** 40 + 3] },
   { kind: 'tx-gossip', txs: [] },
+  { kind: 'push-query', requestId: 12, block, requestedHeight: 3, deadlineUs: 5_000_000 },
+  { kind: 'pull-query', requestId: 13, blockId: 4, requestedHeight: 2, deadlineUs: 0 },
+  { kind: 'get', requestId: 14, blockId: 4, deadlineUs: MAX_ID },
+  { kind: 'get-accepted-frontier', requestId: 15, deadlineUs: 2_000_000 },
+  { kind: 'get-accepted-frontier', requestId: 16 },
+  { kind: 'accepted-frontier', requestId: 15, blockId: block.id },
+  { kind: 'get-accepted', requestId: 17, blockIds: [block.id, 0, MAX_ID], deadlineUs: 7 },
+  { kind: 'get-accepted', requestId: 18, blockIds: [], deadlineUs: 0 },
+  { kind: 'accepted', requestId: 17, blockIds: [block.id] },
+  { kind: 'accepted', requestId: 18, blockIds: [] },
+  { kind: 'get-ancestors', requestId: 19, blockId: block.id, deadlineUs: 2_000_000 },
+  { kind: 'ancestors', requestId: 19, blocks: [block, genesis] },
+  { kind: 'ancestors', requestId: 20, blocks: [] },
 ];
 
 const REASONS: ReadonlySet<WireErrorReason> = new Set(['truncated', 'trailing-bytes', 'unsupported-version', 'unknown-kind', 'oversized', 'invalid-field']);
@@ -65,6 +78,10 @@ function countOffset(m: Message): number | undefined {
       return head + 4 + 8 + 8 + 4 + 4 + 8 + 4;
     case 'tx-gossip':
       return head;
+    case 'get-accepted':
+    case 'accepted':
+    case 'ancestors':
+      return head + 4;
     default:
       return undefined;
   }
@@ -91,8 +108,8 @@ describe('Snowman wire codec', () => {
   it('writes blocks with every field: 8-byte ids, -1 as none, the tx ids', () => {
     const bytes = codec.encode({ kind: 'put', requestId: 3, block: genesis });
     // version, kind, requestId, then genesis: id 0, parent all ones.
-    expect(Array.from(bytes.subarray(0, 6 + 16))).toEqual([1, 5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255]);
-    expect(codec.encode({ kind: 'push-query', requestId: 1, block, requestedHeight: 3 }).length).toBe(2 + 8 + 8 + 8 + 4 + 4 + 8 + 4 + 4 + 8 * block.txs.length);
+    expect(Array.from(bytes.subarray(0, 6 + 16))).toEqual([2, 5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255]);
+    expect(codec.encode({ kind: 'push-query', requestId: 1, block, requestedHeight: 3 }).length).toBe(2 + 8 + 8 + 8 + 4 + 4 + 8 + 4 + 4 + 8 * block.txs.length + 8);
   });
 
   it('refuses to encode what it could not decode', () => {
@@ -104,9 +121,10 @@ describe('Snowman wire codec', () => {
   it('names the reason: version, kind, trailing bytes, oversized input, invalid fields', () => {
     const good = codec.encode(MESSAGES[0]!);
     expect(reasonOf(new Uint8Array(0))).toBe('truncated');
-    expect(reasonOf(Uint8Array.of(2, 1))).toBe('unsupported-version');
+    expect(reasonOf(Uint8Array.of(1, 1))).toBe('unsupported-version');
+    expect(reasonOf(Uint8Array.of(3, 1))).toBe('unsupported-version');
     expect(reasonOf(Uint8Array.of(0))).toBe('unsupported-version');
-    for (const kind of [0, 7, 0x81, 0x85, 0xff]) expect(reasonOf(Uint8Array.of(1, kind, 0, 0, 0, 0))).toBe('unknown-kind');
+    for (const kind of [0, 13, 0x81, 0x85, 0xff]) expect(reasonOf(Uint8Array.of(2, kind, 0, 0, 0, 0))).toBe('unknown-kind');
     expect(reasonOf(Uint8Array.from([...good, 0]))).toBe('trailing-bytes');
     expect(reasonOf(new Uint8Array(SNOWMAN_MAX_MESSAGE_BYTES + 1))).toBe('oversized');
     // An id above 2^53 - 1, a proposer below -1, a size at 2^31, a parent on a height-0 block.
@@ -135,8 +153,10 @@ describe('Snowman wire codec', () => {
       const bytes = codec.encode(m);
       const n = new DataView(bytes.buffer).getUint32(at);
       expect(reasonOf(setU32(bytes, at, 0))).toBe(n === 0 ? 'ok' : 'trailing-bytes');
-      expect(reasonOf(setU32(bytes, at, n + 1))).toBe('truncated');
-      expect(reasonOf(setU32(bytes, at, SNOWMAN_MAX_TXS + 1))).toBe('oversized');
+      // One more id reads the next 8 bytes; a request's absent deadline (eight 0xff) is no id.
+      const endsWithNone = bytes.length >= 8 && bytes.subarray(bytes.length - 8).every((b) => b === 0xff);
+      expect(reasonOf(setU32(bytes, at, n + 1)), m.kind).toBe(endsWithNone && m.kind !== 'ancestors' ? 'invalid-field' : 'truncated');
+      expect(reasonOf(setU32(bytes, at, (m.kind === 'ancestors' ? SNOWMAN_MAX_BLOCKS : SNOWMAN_MAX_TXS) + 1))).toBe('oversized');
       expect(reasonOf(setU32(bytes, at, 0xffff_ffff))).toBe('oversized');
     }
   });
@@ -162,8 +182,8 @@ describe('Snowman wire codec', () => {
       const len = Math.floor(rng() * 120);
       const bytes = new Uint8Array(len);
       for (let i = 0; i < len; i++) bytes[i] = Math.floor(rng() * 256);
-      if (len > 0 && t % 2 === 0) bytes[0] = 1;
-      if (len > 1 && t % 4 === 0) bytes[1] = 1 + Math.floor(rng() * 6);
+      if (len > 0 && t % 2 === 0) bytes[0] = 2;
+      if (len > 1 && t % 4 === 0) bytes[1] = 1 + Math.floor(rng() * 12);
       // Small counts, so that some random bodies are complete.
       if (len > 5 && t % 8 === 0 && bytes[1] === 6) bytes.set([0, 0, 0, Math.floor(rng() * 4)], 2);
       if (decodeChecked(bytes).ok) accepted++;

@@ -1,5 +1,6 @@
 /**
- * The Snowman wire codec (version 1): every Message kind in full, blocks with
+ * The Snowman wire codec (version 2: the bootstrapping messages and request
+ * deadlines were added to version 1): every Message kind in full, blocks with
  * their id, parent, height, proposer, builtAt, sizeBytes and transaction ids.
  * The real node's TCP transport sends exactly these bytes; the shards of a
  * sharded simulation exchange the same encodings in batches (WireBatchCodec),
@@ -7,15 +8,22 @@
  * by id.
  *
  * Layout, big-endian: u8 version, u8 kind (MESSAGE_TYPE_TAG), then
- *   push-query  requestId u32, requestedHeight u32, block
- *   pull-query  requestId u32, requestedHeight u32, blockId id
+ *   push-query  requestId u32, requestedHeight u32, block, deadline
+ *   pull-query  requestId u32, requestedHeight u32, blockId id, deadline
  *   chits       requestId u32, preferredId id, preferredIdAtHeight id, acceptedId id, acceptedHeight u32
- *   get         requestId u32, blockId id
+ *   get         requestId u32, blockId id, deadline
  *   put         requestId u32, block
  *   tx-gossip   count u32, count × txId id
+ *   get-accepted-frontier  requestId u32, deadline
+ *   accepted-frontier      requestId u32, blockId id
+ *   get-accepted           requestId u32, count u32, count × blockId id, deadline
+ *   accepted               requestId u32, count u32, count × blockId id
+ *   get-ancestors          requestId u32, blockId id, deadline
+ *   ancestors              requestId u32, count u32, count × block
  *   block       id id, parent id-or-none, height u32, proposer i32, builtAt u53, sizeBytes u32, txCount u32, txCount × txId id
  * where id is a non-negative safe integer in 8 bytes and "none" (-1, the
- * genesis block's parent) is eight 0xff bytes. Inside a batch, kind | 0x80
+ * genesis block's parent) is eight 0xff bytes; deadline is the request's
+ * deadline in µs as an id, or none when the request carries none. Inside a batch, kind | 0x80
  * marks a push-query or put whose block is given by id (sent earlier in full).
  */
 import type { Block, BlockId, TxId } from '../snowman/block.js';
@@ -23,11 +31,15 @@ import { ByteReader, ByteWriter } from '../wire-bytes.js';
 import type { WireBatchCodec, WireBatchDecoder, WireBatchEncoder, WireCodec, WireDecodeResult, WireError } from '../wire.js';
 import { MESSAGE_TYPE_TAG, type Message } from './messages.js';
 
-export const SNOWMAN_WIRE_VERSION = 1;
+export const SNOWMAN_WIRE_VERSION = 2;
 /** Largest message, as AvalancheGo's p2p layer bounds one (its default is 2 MiB; blocks of 350 PQ txs carry only ids here). */
 export const SNOWMAN_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Most transaction ids in one block or gossip message that fit the message limit. */
 export const SNOWMAN_MAX_TXS = Math.floor((SNOWMAN_MAX_MESSAGE_BYTES - 64) / 8);
+/** Most blocks in one Ancestors message (AvalancheGo's --bootstrap-ancestors-max-containers-sent default is 2,000; a peer may be configured higher). */
+export const SNOWMAN_MAX_BLOCKS = 100_000;
+/** Smallest encoded block (no transactions): what a block count is checked against before decoding. */
+const MIN_BLOCK_BYTES = 8 + 8 + 4 + 4 + 8 + 4 + 4;
 /** Engine limit on a message's modelled size (sizeBytes): below 2^31. */
 const MAX_SIZE_BYTES = 0x7fff_ffff;
 /** Kind flag, batches only: the block is given by id. */
@@ -39,6 +51,12 @@ const T_CHITS = MESSAGE_TYPE_TAG.chits;
 const T_GET = MESSAGE_TYPE_TAG.get;
 const T_PUT = MESSAGE_TYPE_TAG.put;
 const T_GOSSIP = MESSAGE_TYPE_TAG['tx-gossip'];
+const T_GET_FRONTIER = MESSAGE_TYPE_TAG['get-accepted-frontier'];
+const T_FRONTIER = MESSAGE_TYPE_TAG['accepted-frontier'];
+const T_GET_ACCEPTED = MESSAGE_TYPE_TAG['get-accepted'];
+const T_ACCEPTED = MESSAGE_TYPE_TAG.accepted;
+const T_GET_ANCESTORS = MESSAGE_TYPE_TAG['get-ancestors'];
+const T_ANCESTORS = MESSAGE_TYPE_TAG.ancestors;
 
 function err(error: WireError): { ok: false; error: WireError } {
   return { ok: false, error };
@@ -48,6 +66,10 @@ function writeTxs(w: ByteWriter, txs: readonly TxId[]): void {
   if (txs.length > SNOWMAN_MAX_TXS) throw new RangeError(`wire: ${txs.length} transaction ids exceed the limit of ${SNOWMAN_MAX_TXS}`);
   w.u32(txs.length);
   for (let i = 0; i < txs.length; i++) w.u53(txs[i]!);
+}
+
+function writeDeadline(w: ByteWriter, deadlineUs: number | undefined): void {
+  w.u53OrNone(deadlineUs ?? -1);
 }
 
 function writeBlock(w: ByteWriter, b: Block): void {
@@ -77,12 +99,14 @@ function writeMessage(w: ByteWriter, msg: Message, blockById: boolean): void {
       w.u32(msg.requestId);
       w.u32(msg.requestedHeight);
       writeBlockOrId(w, msg.block, blockById);
+      writeDeadline(w, msg.deadlineUs);
       return;
     case 'pull-query':
       w.u8(T_PULL);
       w.u32(msg.requestId);
       w.u32(msg.requestedHeight);
       w.u53(msg.blockId);
+      writeDeadline(w, msg.deadlineUs);
       return;
     case 'chits':
       w.u8(T_CHITS);
@@ -96,6 +120,7 @@ function writeMessage(w: ByteWriter, msg: Message, blockById: boolean): void {
       w.u8(T_GET);
       w.u32(msg.requestId);
       w.u53(msg.blockId);
+      writeDeadline(w, msg.deadlineUs);
       return;
     case 'put':
       w.u8(blockById ? T_PUT | BY_REFERENCE : T_PUT);
@@ -106,7 +131,58 @@ function writeMessage(w: ByteWriter, msg: Message, blockById: boolean): void {
       w.u8(T_GOSSIP);
       writeTxs(w, msg.txs);
       return;
+    case 'get-accepted-frontier':
+      w.u8(T_GET_FRONTIER);
+      w.u32(msg.requestId);
+      writeDeadline(w, msg.deadlineUs);
+      return;
+    case 'accepted-frontier':
+      w.u8(T_FRONTIER);
+      w.u32(msg.requestId);
+      w.u53(msg.blockId);
+      return;
+    case 'get-accepted':
+    case 'accepted':
+      w.u8(msg.kind === 'accepted' ? T_ACCEPTED : T_GET_ACCEPTED);
+      w.u32(msg.requestId);
+      writeTxs(w, msg.blockIds);
+      if (msg.kind === 'get-accepted') writeDeadline(w, msg.deadlineUs);
+      return;
+    case 'get-ancestors':
+      w.u8(T_GET_ANCESTORS);
+      w.u32(msg.requestId);
+      w.u53(msg.blockId);
+      writeDeadline(w, msg.deadlineUs);
+      return;
+    case 'ancestors':
+      w.u8(T_ANCESTORS);
+      w.u32(msg.requestId);
+      if (msg.blocks.length > SNOWMAN_MAX_BLOCKS) throw new RangeError(`wire: ${msg.blocks.length} blocks exceed the limit of ${SNOWMAN_MAX_BLOCKS}`);
+      w.u32(msg.blocks.length);
+      for (const b of msg.blocks) writeBlock(w, b);
+      return;
   }
+}
+
+/** Reads a request's deadline: none (the request carries none) or µs. */
+function readDeadline(r: ByteReader): { deadlineUs?: number } {
+  const d = r.u53OrNone('deadline');
+  return d === -1 || r.error !== undefined ? {} : { deadlineUs: d };
+}
+
+/** A count of blocks, checked against the limit and the bytes left before anything is allocated. */
+function readBlocks(r: ByteReader): Block[] | undefined {
+  const n = r.u32('blocks count');
+  if (r.error !== undefined) return undefined;
+  if (n > SNOWMAN_MAX_BLOCKS) return void r.fail('oversized', `blocks count ${n} exceeds the limit of ${SNOWMAN_MAX_BLOCKS}`);
+  if (n * MIN_BLOCK_BYTES > r.remaining) return void r.fail('truncated', `blocks: ${n} blocks need at least ${n * MIN_BLOCK_BYTES} bytes, ${r.remaining} left`);
+  const out: Block[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = readBlock(r);
+    if (b === undefined) return undefined;
+    out.push(b);
+  }
+  return out;
 }
 
 /** A count of 8-byte ids, checked against the limit and the bytes left before anything is allocated. */
@@ -182,14 +258,14 @@ function readMessage(r: ByteReader, blocks: Map<BlockId, Block> | undefined): Wi
       const requestedHeight = r.u32('requestedHeight');
       if (r.error !== undefined) break;
       const b = kind === T_PUSH ? block() : blockById();
-      if (b !== undefined) msg = { kind: 'push-query', requestId, block: b, requestedHeight };
+      if (b !== undefined) msg = { kind: 'push-query', requestId, block: b, requestedHeight, ...readDeadline(r) };
       break;
     }
     case T_PULL: {
       const requestId = r.u32('requestId');
       const requestedHeight = r.u32('requestedHeight');
       const blockId = r.u53('blockId');
-      msg = { kind: 'pull-query', requestId, blockId, requestedHeight };
+      msg = { kind: 'pull-query', requestId, blockId, requestedHeight, ...readDeadline(r) };
       break;
     }
     case T_CHITS: {
@@ -204,7 +280,7 @@ function readMessage(r: ByteReader, blocks: Map<BlockId, Block> | undefined): Wi
     case T_GET: {
       const requestId = r.u32('requestId');
       const blockId = r.u53('blockId');
-      msg = { kind: 'get', requestId, blockId };
+      msg = { kind: 'get', requestId, blockId, ...readDeadline(r) };
       break;
     }
     case T_PUT:
@@ -218,6 +294,39 @@ function readMessage(r: ByteReader, blocks: Map<BlockId, Block> | undefined): Wi
     case T_GOSSIP: {
       const txs = readTxs(r, 'txs');
       if (txs !== undefined) msg = { kind: 'tx-gossip', txs };
+      break;
+    }
+    case T_GET_FRONTIER: {
+      const requestId = r.u32('requestId');
+      msg = { kind: 'get-accepted-frontier', requestId, ...readDeadline(r) };
+      break;
+    }
+    case T_FRONTIER: {
+      const requestId = r.u32('requestId');
+      const blockId = r.u53('blockId');
+      msg = { kind: 'accepted-frontier', requestId, blockId };
+      break;
+    }
+    case T_GET_ACCEPTED:
+    case T_ACCEPTED: {
+      const requestId = r.u32('requestId');
+      if (r.error !== undefined) break;
+      const blockIds = readTxs(r, 'blockIds');
+      if (blockIds === undefined) break;
+      msg = kind === T_ACCEPTED ? { kind: 'accepted', requestId, blockIds } : { kind: 'get-accepted', requestId, blockIds, ...readDeadline(r) };
+      break;
+    }
+    case T_GET_ANCESTORS: {
+      const requestId = r.u32('requestId');
+      const blockId = r.u53('blockId');
+      msg = { kind: 'get-ancestors', requestId, blockId, ...readDeadline(r) };
+      break;
+    }
+    case T_ANCESTORS: {
+      const requestId = r.u32('requestId');
+      if (r.error !== undefined) break;
+      const blocks = readBlocks(r);
+      if (blocks !== undefined) msg = { kind: 'ancestors', requestId, blocks };
       break;
     }
     default:

@@ -6,6 +6,7 @@ import { ValidatorSet } from '../engine/sampler.js';
 import { assertValidParams, type ConsensusParams } from '../params.js';
 import { GENESIS_ID, type Block } from './block.js';
 import { Topological } from './topological.js';
+import { adaptiveTimeoutOf, benchlistOf } from '../../scenario/networking.js';
 import type { Scenario } from '../../scenario/schema.js';
 
 export const GENESIS: Block = Object.freeze({
@@ -73,6 +74,8 @@ export function sharedNodeConfigOf(scenario: Scenario, seed: number, stake: Uint
     schedule: new ProposerSchedule(validators, seed, Math.max(1, scenario.blocks.minBlockDelay)),
     options: {
       ...DEFAULT_ENGINE_OPTIONS,
+      timeout: adaptiveTimeoutOf(scenario.networking),
+      benchlist: benchlistOf(scenario.networking, params),
       minBlockDelayUs: scenario.blocks.minBlockDelay,
       maxBlockTxs: scenario.blocks.maxTxsPerBlock,
       // Shared-prefix groups exist only in the trie, unless the scenario asks otherwise.

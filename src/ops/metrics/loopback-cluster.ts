@@ -86,6 +86,7 @@ export async function startLoopbackCluster(scenario: Scenario, o: LoopbackCluste
       now,
       random: () => rng(),
       chargeCpu: (us) => m.onCpuCharged(us),
+      isConnected: (peer) => side === undefined || side[id] === side[peer],
       setTimer(delay, tag) {
         const h = nextHandle++;
         handles.set(

@@ -36,7 +36,16 @@ const FRAME_DROP_REASON_SET: Record<FrameDropReason, true> = {
   truncated: true, 'trailing-bytes': true, 'unsupported-version': true, 'unknown-kind': true, oversized: true, 'invalid-field': true,
   'rule-loss': true, 'rule-partition': true, 'peer-down': true, 'queue-full': true,
 };
-const ENGINE_DROP_REASON_SET: Record<DropReason, true> = { 'pending-full': true, 'get-timeout': true, 'mempool-full': true, 'poll-refused': true };
+const ENGINE_DROP_REASON_SET: Record<DropReason, true> = {
+  'pending-full': true,
+  'get-timeout': true,
+  'mempool-full': true,
+  'poll-refused': true,
+  expired: true,
+  unrequested: true,
+  'insufficient-stake': true,
+  'failed-fast': true,
+};
 export const FRAME_DROP_REASONS = Object.keys(FRAME_DROP_REASON_SET) as FrameDropReason[];
 export const ENGINE_DROP_REASONS = Object.keys(ENGINE_DROP_REASON_SET) as DropReason[];
 export const MESSAGE_KINDS = Object.keys(MESSAGE_TYPE_TAG) as MessageKind[];

@@ -20,7 +20,7 @@ const ROOT = join(import.meta.dirname, '../../..');
 
 const SCENARIO = `
 name: sharded-determinism
-duration: 8s
+duration: 10s
 nodes: {count: 48}
 network:
   latency: {kind: regions, preset: simblock-2019}
@@ -81,6 +81,8 @@ describe('sharded single runs', () => {
     // before early termination counted shared-prefix groups, 5 (4) since; once
     // Byzantine selection stopped reusing the region-placement draws (its own
     // 'byzantine-selection' stream), seed 5 accepts 1, so the test runs seed 9 (11, 6 measured).
+    // Issue 11's networking round (adaptive timeouts, fail-fast, unrequested answers
+    // dropped) left seed 5 at 1 (0) in 8 s; the run lasts 10 s since.
     expect(serial.acceptedTransactions).toBeGreaterThan(3);
     expect(serial.latencyMs.count).toBeGreaterThan(3);
     expect(serial.recoveryMs).not.toBeNull();

@@ -1,0 +1,113 @@
+/**
+ * Bootstrapping wired into the node (AvalancheGo snow/engine/snowman/bootstrap):
+ * a node that restarts far behind fetches the missing chain with
+ * GetAncestors (up to 2,000 blocks per answer), accepts it in height order,
+ * and only then runs consensus again.
+ */
+import { describe, expect, it } from 'vitest';
+import type { NodeId } from '../host.js';
+import { txIdOf } from '../snowman/block.js';
+import type { BootstrapOutcome } from './bootstrapping.js';
+import { FakeNetwork } from './fake-network.testkit.js';
+import type { Message } from './messages.js';
+import { sharedConfig } from './node-fixture.testkit.js';
+import type { NodeObserver } from './observer.js';
+import { SnowmanNode, type ClientTx } from './snowman-node.js';
+
+const N = 6;
+const LATE: NodeId = 5;
+
+function network() {
+  // Small samples and short slots: thousands of blocks in a few simulated seconds.
+  const shared = sharedConfig(
+    Array.from({ length: N }, () => 1),
+    { k: 5, alphaPreference: 3, alphaConfidence: 4, beta: 2, concurrentRepolls: 2 },
+    { minBlockDelayUs: 2_000, txGossipFanout: 0 },
+    3,
+    2_000,
+  );
+  const net = new FakeNetwork<Message, ClientTx>(N, 3, () => 1_000);
+  const bootstraps: BootstrapOutcome[] = [];
+  /** What the late node did once it had bootstrapped: chits it sent, polls it finished, blocks it accepted by consensus. */
+  const after = { chits: 0, polls: 0, accepted: 0, firstChitsHeight: -1 };
+  const nodes: SnowmanNode[] = [];
+  for (let i = 0; i < N; i++) {
+    const observer: NodeObserver =
+      i === LATE
+        ? {
+            onBootstrapped: (o) => void bootstraps.push(o),
+            onPollFinished: (o) => {
+              if (bootstraps.length > 0 && o.successful) after.polls++;
+            },
+            onAccept: () => {
+              if (bootstraps.length > 0 && !nodes[LATE]!.isBootstrapping()) after.accepted++;
+            },
+          }
+        : {};
+    const node = new SnowmanNode(net.hosts[i]!, { ...shared, observer });
+    nodes.push(node);
+    net.attach(i, node);
+  }
+  // Count the late node's chits (its votes) once it has bootstrapped.
+  const host = net.hosts[LATE]!;
+  const send = host.send.bind(host);
+  host.send = (to, msg) => {
+    if (msg.kind === 'chits' && bootstraps.length > 0) {
+      if (after.chits++ === 0) after.firstChitsHeight = msg.acceptedHeight;
+    }
+    send(to, msg);
+  };
+  net.startAll();
+  // Load: a transaction every 2 ms, round robin (blocks are built only with transactions).
+  for (let t = 0, c = 0; t < 20_000_000; t += 2_000, c++) {
+    const to = c % N;
+    net.at(t, () => {
+      if (net.alive[to]) nodes[to]!.onClient({ id: txIdOf(to, c + 1) });
+    });
+  }
+  return { net, nodes, bootstraps, after };
+}
+
+describe('bootstrapping in the node', () => {
+  it('a node restarted after missing 2,000 blocks catches up and then votes', () => {
+    const { net, nodes, bootstraps, after } = network();
+    net.runUntil(200_000);
+    net.crash(LATE);
+    const downAt = nodes[LATE]!.acceptedChain().length - 1;
+    // Run the others until they are 2,000 blocks ahead of the crashed node.
+    let t = 200_000;
+    while (nodes[0]!.acceptedChain().length - 1 < downAt + 2_000 && t < 60_000_000) {
+      t += 100_000;
+      net.runUntil(t);
+    }
+    const aheadAtRestart = nodes[0]!.acceptedChain().length - 1;
+    expect(aheadAtRestart - downAt).toBeGreaterThanOrEqual(2_000);
+    net.restart(LATE);
+    expect(nodes[LATE]!.isBootstrapping()).toBe(true);
+    net.runUntil(t + 2_000_000);
+    // One bootstrap, which fetched at least the 2,000 missing blocks in a handful of Ancestors answers.
+    expect(bootstraps).toHaveLength(1);
+    const b = bootstraps[0]!;
+    expect(b.fromHeight).toBe(downAt);
+    expect(b.toHeight).toBeGreaterThanOrEqual(downAt + 2_000);
+    expect(b.fetched).toBeGreaterThanOrEqual(2_000);
+    expect(b.durationUs).toBeLessThan(1_000_000);
+    expect(nodes[LATE]!.isBootstrapping()).toBe(false);
+    // Caught up: the same blocks as the longest other chain, at most a few blocks behind it (or ahead).
+    const late = nodes[LATE]!.acceptedChain().map((x) => x.id);
+    const ref = nodes
+      .filter((_, i) => i !== LATE)
+      .map((n) => n.acceptedChain().map((x) => x.id))
+      .reduce((a, c) => (c.length > a.length ? c : a));
+    const common = Math.min(late.length, ref.length);
+    expect(late.slice(0, common)).toEqual(ref.slice(0, common));
+    expect(late.length).toBeGreaterThan(ref.length - 20);
+    if (process.env['ENGINE_DEBUG']) console.log(JSON.stringify({ downAt, aheadAtRestart, t, b, after, late: late.length, ref: ref.length }));
+    // And then votes: it answers queries with its caught-up state, finishes successful polls of its
+    // own and accepts new blocks through consensus.
+    expect(after.chits).toBeGreaterThan(0);
+    expect(after.firstChitsHeight).toBeGreaterThanOrEqual(downAt + 2_000);
+    expect(after.polls).toBeGreaterThan(0);
+    expect(after.accepted).toBeGreaterThan(0);
+  });
+});

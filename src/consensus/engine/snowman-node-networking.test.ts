@@ -1,0 +1,113 @@
+/**
+ * AvalancheGo's networking layer as the node uses it (src/consensus/FIDELITY.md,
+ * issue 11): requests to unreachable peers fail at once (snow/networking/sender),
+ * expired requests are dropped (snow/networking/handler), answers nobody asked
+ * for are dropped (router/chain_router.go), and the request timeout follows
+ * the measured latency (utils/timer/adaptive_timeout_manager.go).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Micros } from '../host.js';
+import { FakeNetwork } from './fake-network.testkit.js';
+import type { Message } from './messages.js';
+import { GENESIS, block, sharedConfig } from './node-fixture.testkit.js';
+import type { DropReason, PollOutcome } from './observer.js';
+import { SnowmanNode, type ClientTx } from './snowman-node.js';
+
+/** Node 0 is real; nodes 1..4 are scripted peers; K = 5 over 5 unit stakes: every poll asks everyone once. */
+function scripted() {
+  const shared = sharedConfig([1, 1, 1, 1, 1], { k: 5, alphaPreference: 3, alphaConfidence: 4, beta: 10, concurrentRepolls: 1 });
+  const net = new FakeNetwork<Message, ClientTx>(5, 7, () => 1_000);
+  const outcomes: PollOutcome[] = [];
+  const drops: DropReason[] = [];
+  const node = new SnowmanNode(net.hosts[0]!, { ...shared, observer: { onPollFinished: (o) => outcomes.push(o), onDrop: (r) => drops.push(r) } });
+  net.attach(0, node);
+  net.startAll();
+  return { net, node, outcomes, drops };
+}
+
+const count = (drops: readonly DropReason[], r: DropReason): number => drops.filter((d) => d === r).length;
+
+describe('SnowmanNode networking (AvalancheGo sender, handler, router)', () => {
+  it('a poll with crashed peers finishes without waiting for the timeout', () => {
+    const { net, outcomes, drops } = scripted();
+    net.crash(3);
+    net.crash(4);
+    const b1 = block(1, 1, GENESIS);
+    net.inject(1, 0, { kind: 'push-query', requestId: 1, block: b1, requestedHeight: 1 });
+    net.runUntil(10);
+    const q = net.outbox.find((s) => s.msg.kind === 'pull-query' && s.msg.blockId === b1.id);
+    if (q?.msg.kind !== 'pull-query') throw new Error('no poll');
+    // The queries to the crashed peers 3 and 4 were never sent: they failed at once.
+    const rid = q.msg.requestId;
+    expect(net.outbox.filter((s) => s.msg.kind === 'pull-query' && s.msg.requestId === rid).map((s) => s.to)).toEqual([1, 2]);
+    expect(count(drops, 'failed-fast')).toBe(2);
+    for (const from of [1, 2]) {
+      net.inject(from, 0, { kind: 'chits', requestId: q.msg.requestId, preferredId: b1.id, preferredIdAtHeight: b1.id, acceptedId: GENESIS.id, acceptedHeight: 0 }, 1_000);
+    }
+    net.runUntil(5_000);
+    // Self + 1 + 2 = 3 votes and nothing outstanding: finished within milliseconds, not after the 5 s timeout.
+    expect(outcomes[0]).toMatchObject({ requestId: q.msg.requestId, receivedSlots: 3, reason: 'exhausted', maxVotes: 3 });
+    expect(outcomes[0]!.durationUs).toBeLessThan(5_000);
+  });
+
+  it('an expired message is dropped and counted', () => {
+    const { net, node, drops } = scripted();
+    net.runUntil(1_000);
+    const b1 = block(1, 1, GENESIS);
+    // Arrived 3 ms ago with a 2 ms deadline: dropped unanswered, and b1 is not issued.
+    node.onMessage(1, { kind: 'push-query', requestId: 5, block: b1, requestedHeight: 1, deadlineUs: 2_000 }, net.now - 3_000);
+    expect(count(drops, 'expired')).toBe(1);
+    expect(node.numProcessing()).toBe(0);
+    expect(net.outbox.some((s) => s.msg.kind === 'chits' && s.msg.requestId === 5)).toBe(false);
+    // Within its deadline: answered (chits before issuing the block).
+    node.onMessage(1, { kind: 'push-query', requestId: 6, block: b1, requestedHeight: 1, deadlineUs: 2_000 }, net.now - 1_000);
+    expect(count(drops, 'expired')).toBe(1);
+    expect(node.numProcessing()).toBe(1);
+    expect(net.outbox.some((s) => s.to === 1 && s.msg.kind === 'chits' && s.msg.requestId === 6)).toBe(true);
+  });
+
+  it('drops chits that answer nothing it asked, and a second answer from the same peer', () => {
+    const { net, node, outcomes, drops } = scripted();
+    const b1 = block(1, 1, GENESIS);
+    net.inject(1, 0, { kind: 'push-query', requestId: 1, block: b1, requestedHeight: 1 });
+    net.runUntil(10);
+    const q = net.outbox.find((s) => s.msg.kind === 'pull-query' && s.msg.blockId === b1.id);
+    if (q?.msg.kind !== 'pull-query') throw new Error('no poll');
+    const chits = (requestId: number): Message => ({ kind: 'chits', requestId, preferredId: b1.id, preferredIdAtHeight: b1.id, acceptedId: GENESIS.id, acceptedHeight: 0 });
+    net.inject(2, 0, chits(999)); // never asked
+    net.inject(2, 0, chits(q.msg.requestId));
+    net.inject(2, 0, chits(q.msg.requestId)); // answered already
+    net.runUntil(100);
+    expect(count(drops, 'unrequested')).toBe(2);
+    // Only one vote of node 2 counted: self + 2 = 2 votes, the poll still open.
+    expect(outcomes).toEqual([]);
+    expect(node.numOpenPolls()).toBe(1);
+  });
+
+  it('the adaptive request timeout follows a step change in latency, up and back down', () => {
+    let oneWay: Micros = 10_000;
+    const shared = sharedConfig([1, 1, 1, 1, 1], { k: 5, alphaPreference: 3, alphaConfidence: 4, beta: 10 }, {
+      // AvalancheGo's timeout defaults but a 2 s halflife, so that the test runs in simulated seconds.
+      timeout: { initialUs: 5_000_000, minimumUs: 2_000_000, maximumUs: 10_000_000, halflifeUs: 2_000_000, coefficient: 2 },
+    });
+    const net = new FakeNetwork<Message, ClientTx>(5, 7, () => oneWay);
+    const nodes = Array.from({ length: 5 }, (_, i) => {
+      const n = new SnowmanNode(net.hosts[i]!, shared);
+      net.attach(i, n);
+      return n;
+    });
+    net.startAll();
+    // Idle nodes gossip a pull-query every 100 ms: each answer is a latency sample.
+    expect(nodes[0]!.requestTimeoutUs()).toBe(5_000_000);
+    net.runUntil(20_000_000);
+    expect(nodes[0]!.requestTimeoutUs()).toBe(2_000_000); // 2 × 20 ms, clamped to the minimum
+    oneWay = 1_500_000; // round trip 3 s
+    net.runUntil(60_000_000);
+    const high = nodes[0]!.requestTimeoutUs();
+    expect(high).toBeGreaterThan(5_500_000); // towards 2 × 3 s
+    expect(high).toBeLessThanOrEqual(6_100_000);
+    oneWay = 10_000;
+    net.runUntil(100_000_000);
+    expect(nodes[0]!.requestTimeoutUs()).toBe(2_000_000);
+  });
+});
