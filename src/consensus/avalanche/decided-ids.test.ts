@@ -14,6 +14,27 @@ describe('DecidedIds', () => {
     expect([d.has(id(1, 9_999)), d.has(id(1, 10_000)), d.has(id(3, 0))]).toEqual([true, false, false]);
   });
 
+  it('with counters numbered from firstCounter, holds one entry per owner (not maxOutOfOrder) and the ids below it exactly', () => {
+    const from0 = new DecidedIds();
+    const from1 = new DecidedIds(64, 1);
+    const addUpTo = (last: number): void => {
+      for (const d of [from0, from1]) for (let c = 1; c <= last; c++) for (let o = 1; o <= 3; o++) d.add(id(o, c));
+    };
+    for (const d of [from0, from1]) d.add(0); // the genesis vertex: owner 0, counter 0
+    addUpTo(50);
+    // Counting from 0, each owner waits for a counter 0 that never comes, holding every id above it until the
+    // 65th forces a jump: up to maxOutOfOrder entries per owner (65,000 per node on a 1,000-node network).
+    expect(from0.heldEntries()).toBe(1 + 3 * 51);
+    expect(from1.heldEntries()).toBe(1 + 3);
+    addUpTo(1_000);
+    expect(from1.heldEntries()).toBe(1 + 3);
+    expect(from1.size()).toBe(3_001);
+    expect([from1.has(0), from1.has(id(2, 0)), from1.has(id(2, 1_000)), from1.has(id(2, 1_001))]).toEqual([true, false, true, false]);
+    from1.add(id(2, 0));
+    expect([from1.has(id(2, 0)), from1.size()]).toEqual([true, 3_002]);
+    expect(() => new DecidedIds(64, -1)).toThrow(/firstCounter must be an integer >= 0/);
+  });
+
   it('keeps out-of-order ids above the watermark until the gap fills, and counts duplicates once', () => {
     const d = new DecidedIds();
     d.add(id(7, 2));

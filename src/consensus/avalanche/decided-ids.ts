@@ -15,6 +15,12 @@
  * that will not fill, e.g. an id that never reached this node), the
  * watermark jumps past the oldest half of them and the counters it skips are
  * recorded in `missing`, so membership stays exact.
+ *
+ * Owners number their ids from `firstCounter` (the engine's counters start
+ * at 1, `++counter`), so the watermark starts there: starting it at 0 left
+ * every owner waiting for a counter 0 that never comes, holding up to
+ * maxOutOfOrder ids each. The rare ids below `firstCounter` (the genesis
+ * vertex, id 0) are kept exactly in a set of their own.
  */
 import { counterOfId, ownerOfId } from './vertex.js';
 
@@ -28,11 +34,19 @@ export const DEFAULT_MAX_OUT_OF_ORDER = 64;
 
 export class DecidedIds {
   private readonly owners = new Map<number, OwnerRecord>();
+  /** Decided ids whose counter is below firstCounter. */
+  private readonly early = new Set<number>();
   private count = 0;
 
-  constructor(private readonly maxOutOfOrder = DEFAULT_MAX_OUT_OF_ORDER) {
+  constructor(
+    private readonly maxOutOfOrder = DEFAULT_MAX_OUT_OF_ORDER,
+    private readonly firstCounter = 0,
+  ) {
     if (!(Number.isSafeInteger(maxOutOfOrder) && maxOutOfOrder > 0)) {
       throw new RangeError(`maxOutOfOrder must be a positive integer (got ${maxOutOfOrder})`);
+    }
+    if (!(Number.isSafeInteger(firstCounter) && firstCounter >= 0)) {
+      throw new RangeError(`firstCounter must be an integer >= 0 (got ${firstCounter})`);
     }
   }
 
@@ -42,18 +56,26 @@ export class DecidedIds {
   }
 
   has(id: number): boolean {
+    const c = counterOfId(id);
+    if (c < this.firstCounter) return this.early.has(id);
     const r = this.owners.get(ownerOfId(id));
     if (r === undefined) return false;
-    const c = counterOfId(id);
     return c < r.w ? r.missing?.has(c) !== true : r.above?.has(c) === true;
   }
 
   add(id: number): void {
     const owner = ownerOfId(id);
     const c = counterOfId(id);
+    if (c < this.firstCounter) {
+      if (!this.early.has(id)) {
+        this.early.add(id);
+        this.count++;
+      }
+      return;
+    }
     let r = this.owners.get(owner);
     if (r === undefined) {
-      r = { w: 0, above: undefined, missing: undefined };
+      r = { w: this.firstCounter, above: undefined, missing: undefined };
       this.owners.set(owner, r);
     }
     if (c < r.w) {
@@ -78,7 +100,7 @@ export class DecidedIds {
 
   /** Counters held per owner beyond the watermark (for tests and memory figures). */
   heldEntries(): number {
-    let n = 0;
+    let n = this.early.size;
     for (const r of this.owners.values()) n += 1 + (r.above?.size ?? 0) + (r.missing?.size ?? 0);
     return n;
   }
