@@ -138,8 +138,10 @@ export async function startPrometheus(layout: PrometheusLayout, options: StartOp
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  // One exit listener for the whole wait (one per poll piled up 10+ listeners on a slow start).
+  const exitedEarly = exited(child).then(() => null);
   for (;;) {
-    const failed = await Promise.race([spawnError, exited(child).then(() => null), sleep(0).then(() => undefined)]);
+    const failed = await Promise.race([spawnError, exitedEarly, sleep(0).then(() => undefined)]);
     if (failed instanceof Error) {
       const code = (failed as NodeJS.ErrnoException).code;
       throw new PrometheusError(code === 'ENOENT' ? `prometheus: "${binary}" not found (install Debian's prometheus package, or set AVSIM_PROMETHEUS)` : `prometheus: cannot start "${binary}": ${failed.message}`);

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { CONFIG, HEIGHT, SCHEMA, WIDTH, round } from '../../report/charts/common.js';
+import { CONFIG, HEIGHT, SCHEMA, WIDTH } from '../../report/charts/common.js';
 import { renderSvg, svgToPng } from '../../report/render.js';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { NODES_JOB } from '../prometheus/config.js';
@@ -65,11 +65,21 @@ const QUERIES = {
 
 type Key = keyof typeof QUERIES;
 
+/**
+ * Rounds to a number of decimal places (not significant digits: report/charts' `round` keeps significant digits,
+ * which turned 126.4 MiB into 100 and height 12,671 into 12,700). Non-finite stays NaN (JSON null), never a fake 0.
+ */
+export function fixed(x: number, decimals: number): number {
+  if (!Number.isFinite(x)) return Number.NaN;
+  const f = 10 ** decimals;
+  return Math.round(x * f) / f;
+}
+
 async function range(q: PromQL, key: Key, start: number, end: number, label: (m: Record<string, string>) => string): Promise<Point[]> {
   const r = await q.queryRange(QUERIES[key], start, end, STEP_SECONDS);
   if (r.resultType !== 'matrix') throw new Error(`${key}: a ${r.resultType}, not a range`);
   return (r.result as MatrixSeries[]).flatMap((s) =>
-    s.values.filter(([, v]) => Number.isFinite(v)).map(([t, v]) => ({ t: round((t - start) / 60, 3), series: label(s.metric), value: round(v, 3) })),
+    s.values.filter(([, v]) => Number.isFinite(v)).map(([t, v]) => ({ t: fixed((t - start) / 60, 3), series: label(s.metric), value: fixed(v, 3) })),
   );
 }
 
@@ -87,10 +97,19 @@ export function windowFigures(series: Record<Key, Point[]>, minutes: number): Wi
     const to = Math.min(minutes, from + WINDOW_SECONDS / 60);
     const inW = (p: Point) => p.t >= from && p.t < to;
     const rss: Record<string, number> = {};
-    for (const node of [...new Set(series.rss.map((p) => p.series))].toSorted()) rss[node] = round(median(series.rss.filter((p) => inW(p) && p.series === node).map((p) => p.value)), 1);
-    const q = (k: Key) => round(median(series[k].filter(inW).map((p) => p.value)), 1);
-    out.push({ fromMinute: round(from, 1), toMinute: round(to, 1), rssMiB: rss, finalityMs: { p50: q('p50'), p95: q('p95'), p99: q('p99') }, blocksPerSecond: round(mean(series.bps.filter(inW).map((p) => p.value)), 3), tps: round(mean(series.tps.filter(inW).map((p) => p.value)), 2) });
+    for (const node of [...new Set(series.rss.map((p) => p.series))].toSorted()) rss[node] = fixed(median(series.rss.filter((p) => inW(p) && p.series === node).map((p) => p.value)), 1);
+    const q = (k: Key) => fixed(median(series[k].filter(inW).map((p) => p.value)), 1);
+    out.push({ fromMinute: fixed(from, 2), toMinute: fixed(to, 2), rssMiB: rss, finalityMs: { p50: q('p50'), p95: q('p95'), p99: q('p99') }, blocksPerSecond: fixed(mean(series.bps.filter(inW).map((p) => p.value)), 3), tps: fixed(mean(series.tps.filter(inW).map((p) => p.value)), 2) });
   }
+  return out;
+}
+
+/** Per node: median RSS of the last window minus that of the second (the first holds the start-up climb). */
+export function rssGrowth(windows: readonly WindowFigures[]): Record<string, number> {
+  const first = windows[1] ?? windows[0];
+  const last = windows.at(-1);
+  const out: Record<string, number> = {};
+  if (first !== undefined && last !== undefined) for (const n of Object.keys(last.rssMiB)) out[n] = fixed((last.rssMiB[n] ?? Number.NaN) - (first.rssMiB[n] ?? Number.NaN), 1);
   return out;
 }
 
@@ -129,13 +148,9 @@ export async function writeSoakReport(outDir: string, scenario: string): Promise
     const end = Math.ceil(head.maxTime / 1000);
     const series = {} as Record<Key, Point[]>;
     for (const k of Object.keys(QUERIES) as Key[]) series[k] = await range(prom.promql, k, start, end, k === 'rss' || k === 'height' ? node : () => k);
-    const minutes = round((end - start) / 60, 2);
+    const minutes = fixed((end - start) / 60, 2);
     const windows = windowFigures(series, minutes);
-    const first = windows[1] ?? windows[0];
-    const last = windows.at(-1);
-    const rssGrowthMiB: Record<string, number> = {};
-    if (first !== undefined && last !== undefined) for (const n of Object.keys(last.rssMiB)) rssGrowthMiB[n] = round((last.rssMiB[n] ?? Number.NaN) - (first.rssMiB[n] ?? Number.NaN), 1);
-    const figures: SoakFigures = { start, end, minutes, windows, rssGrowthMiB };
+    const figures: SoakFigures = { start, end, minutes, windows, rssGrowthMiB: rssGrowth(windows) };
 
     const dir = join(outDir, 'soak');
     mkdirSync(dir, { recursive: true });
