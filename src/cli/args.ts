@@ -32,3 +32,10 @@ export function parseWindow(text: string): { fromMicros?: number; toMicros?: num
   if (from !== undefined && to !== undefined && to <= from) throw new UsageError(`--trace-window: FROM must be before TO, got "${text}"`);
   return { ...(from === undefined ? {} : { fromMicros: from }), ...(to === undefined ? {} : { toMicros: to }) };
 }
+
+/** `--max-wall 2h` -> seconds: a duration with a unit, above zero. */
+export function parseMaxWall(text: string): number {
+  const micros = parseDuration(text);
+  if (micros === null || micros <= 0) throw new UsageError(`--max-wall: must be a wall-time duration above 0 with a unit (s, m, h, d), e.g. 30s or 2h, got "${text}"`);
+  return micros / 1e6;
+}

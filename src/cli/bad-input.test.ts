@@ -91,6 +91,11 @@ const CASES: Case[] = [
   ['a phase index that does not exist', () => ['validate', small, '--set', 'workload.phases[5].rateTps=3'], 2, () => /--set workload\.phases\[5\]\.rateTps=3: index 5 does not exist: workload\.phases has 1 item\(s\), index 0 to 0$/],
   ['k above the total stake', () => ['validate', small, '--set', 'nodes.count=1', '--set', 'nodes.stake={kind: explicit, weights: [3]}', '--set', 'parameters.k=5', '--set', 'parameters.alphaPreference=3', '--set', 'parameters.alphaConfidence=3'], 2, () => /parameters\.k: fails k <= total stake units \(k = 5, nodes\.stake gives 3 units\)/],
   ['zipf stake beyond 32-bit units', () => ['validate', small, '--set', 'nodes.stake={kind: zipf, exponent: 10}'], 2, () => /nodes\.stake\.exponent: gives the largest of 20 validators 2\.05e\+16 stake units, more than 4294967295/],
+  // --max-wall: a wall-time duration above 0, with a unit
+  ['--max-wall without a unit', () => ['run', small, '--max-wall', '10'], 2, () => 'avsim: --max-wall: must be a wall-time duration above 0 with a unit (s, m, h, d), e.g. 30s or 2h, got "10"'],
+  ['--max-wall of zero', () => ['run', small, '--max-wall', '0'], 2, () => 'avsim: --max-wall: must be a wall-time duration above 0 with a unit (s, m, h, d), e.g. 30s or 2h, got "0"'],
+  ['--max-wall negative', () => ['run', small, '--max-wall=-5m'], 2, () => 'avsim: --max-wall: must be a wall-time duration above 0 with a unit (s, m, h, d), e.g. 30s or 2h, got "-5m"'],
+  ['--max-wall not a duration', () => ['sweep', small, '--max-wall', 'soon', '--no-progress'], 2, () => 'avsim: --max-wall: must be a wall-time duration above 0 with a unit (s, m, h, d), e.g. 30s or 2h, got "soon"'],
   // I/O errors are bad input, found before the work
   ['run --out an existing file', () => ['run', small, '--out', join(dir, 'a-file')], 2, (d) => `avsim: --out: ${d}/a-file: is a file, not a directory`],
   ['run --out under a file', () => ['run', small, '--out', join(dir, 'a-file', 'x')], 2, (d) => `avsim: --out: ${d}/a-file/x: ${d}/a-file is a file, not a directory`],

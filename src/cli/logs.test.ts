@@ -3,7 +3,7 @@
  * estimate of a long run, SIGTERM, and what `npm start` leaves in git.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,9 +92,19 @@ gate:
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['check: 1/4 finished', 'check: 2/4 finished', 'check: 3/4 finished']);
   });
 
-  it('a run that needs far more wall time than the first seconds suggest says so', async () => {
-    const r = await runUntil(['run', join(ROOT, 'experiments/default.yaml'), '--seed', '1', '--set', 'duration=399d'], /wall time/, 'SIGKILL', 90_000);
-    expect(r.stderr).toMatch(/^default seed 1: (?:[0-9.]+x|1\/[0-9.]+ of) real time so far: the run needs about [0-9]+d[0-9]{2}h of wall time, [0-9]+d[0-9]{2}h more \(--max-wall limits it\)$/m);
+  it('a run that needs far more wall time than the first seconds suggest says so, and --max-wall ends it with a labelled limit', async () => {
+    const out = join(dir, 'max-wall');
+    // Never matches: the run must end by itself, at its --max-wall.
+    const r = await runUntil(['run', join(ROOT, 'experiments/default.yaml'), '--seed', '1', '--set', 'duration=399d', '--max-wall', '7s', '--out', out], /(?!)/, 'SIGKILL', 90_000);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^default seed 1: (?:[0-9.]+x|1\/[0-9.]+ of) real time so far: the run needs about [0-9]+d[0-9]{2}h of wall time, [0-9]+d[0-9]{2}h more \(more than --max-wall 7s: it will stop at that limit\)$/m);
+    expect(r.stderr).toMatch(/^FAILED default seed 1: hit max-wall \(stopped after [0-9.]+ s of wall time \(--max-wall 7 s\) at simulated [0-9.]+ s of 399d: a partial run, its figures cover 0 to [0-9.]+ s\)(?:; .*)?$/m);
+    // The partial results are written, labelled.
+    const summary = JSON.parse(readFileSync(join(out, 'runs', readdirSync(join(out, 'runs'))[0] ?? ''), 'utf8')) as { outcome: { kind: string; limit: string }; simSeconds: number };
+    expect(summary.outcome).toMatchObject({ kind: 'limit', limit: 'max-wall' });
+    expect(summary.simSeconds).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'runs.csv'), 'utf8').split('\n')[1]).toMatch(/^default,duration=399d,1,100,limit:max-wall,/);
   });
 });
 

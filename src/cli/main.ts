@@ -89,6 +89,7 @@ function buildProgram(): Command {
     .option('--trace-nodes <ids>', 'trace only these nodes, e.g. 1,2')
     .option('--trace-window <from..to>', 'trace only this simulated-time window, e.g. 10s..20s')
     .option('--workers <n>', 'split the simulation across n worker threads (same results for any n; needs a latency floor, see below)')
+    .option('--max-wall <duration>', 'end each run (each seed) after this much wall time, e.g. 10m or 2h: it stops with limit max-wall (exit 1) and its partial results are still printed and written, labelled')
     .addOption(new Option('--progress', 'show the progress bar even when stderr is not a terminal'))
     .addOption(new Option('--no-progress', 'never show the progress bar'))
     .addHelpText('after', TRACE_HELP)
@@ -108,6 +109,7 @@ function buildProgram(): Command {
     .option('--set <path=value>', 'override a field (repeatable)', collect)
     .option('--no-report', 'skip plots and report.html (results tables are still written)')
     .option('--no-png', 'skip PNG rendering in the report')
+    .option('--max-wall <duration>', 'end each task after this much wall time, e.g. 30m: it stops with limit max-wall and its partial result is kept, labelled, and counted as done (a new limit is a new sweep: use --replace)')
     .addOption(new Option('--no-progress', 'never show the progress bar'))
     .action(async (file: string, opts: SweepFlags) => {
       exitCode = await sweepCommand(file, opts);

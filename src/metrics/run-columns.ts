@@ -35,7 +35,8 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { csv: 'point', read: (s) => pointText(s.point) },
   { csv: 'seed', read: (s) => s.seed },
   { csv: 'nodes', read: (s) => s.nodes },
-  { csv: 'outcome', read: (s) => s.outcome.kind },
+  // A run that hit a limit is labelled with it (`limit:max-wall`): its figures cover only part of the planned duration.
+  { csv: 'outcome', read: (s) => (s.outcome.kind === 'limit' ? `limit:${s.outcome.limit}` : s.outcome.kind) },
   { csv: 'offeredTps', read: (s) => s.offeredTps, check: check('offeredTps', 'rate', 'offered load, transactions/s') },
   { csv: 'tps', read: (s) => s.tps, check: check('tps', 'rate', 'sustained accepted transactions/s') },
   { csv: 'latencyP50Ms', read: (s) => s.latencyMs.p50, check: check('latency.p50', 'timeMs', 'client-observed finality p50') },

@@ -15,8 +15,9 @@ import type { SweepPoint } from '../scenario/sweep.js';
 import { Simulation } from '../sim/simulation.js';
 import { JsonLinesTraceFile } from '../sim/trace-file.js';
 import { createStream, RUN_OWNER } from '../sim/rng.js';
-import type { Micros } from '../sim/time.js';
-import type { RunResult, ShardConfig } from '../sim/types.js';
+import { toSeconds, type Micros } from '../sim/time.js';
+import type { RunOutcome, RunResult, ShardConfig } from '../sim/types.js';
+import { formatDuration } from '../scenario/duration.js';
 import { assignByzantine, byzantineSelectionStream } from './byzantine-assignment.js';
 import { asScenarioError } from './engine-config.js';
 import { RunCollector, type OrderedSink } from './collector.js';
@@ -45,8 +46,22 @@ export interface TraceOptions {
   toMicros?: number;
 }
 
+/**
+ * A wall-time limit (`--max-wall`): the runner checks it between run windows
+ * and ends the run with the labelled limit 'max-wall'; what was simulated
+ * until then is summarised as usual (a partial result, labelled so).
+ */
+export interface WallLimit {
+  /** Wall seconds the run may take. */
+  seconds: number;
+  /** Wall seconds since the run started; the CLI passes the real clock (the engine reads none), tests a scripted one. */
+  elapsedSeconds: () => number;
+}
+
 export interface RunScenarioOptions {
   seed: number;
+  /** End the run with limit 'max-wall' once this much wall time has passed. */
+  maxWall?: WallLimit;
   /** The sweep point this run belongs to (recorded in RunSummary.point). */
   point?: SweepPoint;
   onProgress?: (progress: RunProgress) => void;
@@ -84,9 +99,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   return summarise(simulate(scenario, options));
 }
 
-/** How often (simulated) the run reports progress and the engine yields to the caller. */
-function progressStepUs(durationUs: Micros): Micros {
-  return Math.max(100_000, Math.min(5_000_000, Math.floor(durationUs / 200)));
+/**
+ * How often (simulated) the run reports progress and the engine yields to the
+ * caller. With a wall-time limit the windows are at most 100 ms simulated, so
+ * the limit is checked often enough to stop close to it (window edges do not
+ * change a run: same events, same trace hash).
+ */
+function progressStepUs(durationUs: Micros, wallLimited: boolean): Micros {
+  const step = Math.max(100_000, Math.min(5_000_000, Math.floor(durationUs / 200)));
+  return wallLimited ? Math.min(step, 100_000) : step;
 }
 
 /** A scenario built into an engine, ready to run (the whole run, or one shard of it). */
@@ -250,6 +271,24 @@ export function byzantineStakeFraction(stake: Uint32Array, byzantine: ReadonlySe
   return totalStake === 0 ? 0 : byzStake / totalStake;
 }
 
+/** A wall-time limit on the real clock, counted from now (for the CLI and the sweep worker; never built inside the engine). */
+export function realWallLimit(seconds: number): WallLimit {
+  const start = performance.now();
+  return { seconds, elapsedSeconds: () => (performance.now() - start) / 1000 };
+}
+
+/** The 'max-wall' outcome when the wall-time limit has passed (checked between windows), else undefined. */
+export function wallLimitHit(limit: WallLimit | undefined, simUs: Micros, durationUs: Micros): RunOutcome | undefined {
+  if (limit === undefined) return undefined;
+  const elapsed = limit.elapsedSeconds();
+  if (elapsed < limit.seconds) return undefined;
+  return {
+    kind: 'limit',
+    limit: 'max-wall',
+    detail: `stopped after ${elapsed.toFixed(1)} s of wall time (--max-wall ${limit.seconds} s) at simulated ${toSeconds(simUs).toFixed(3)} s of ${formatDuration(durationUs)}: a partial run, its figures cover 0 to ${toSeconds(simUs).toFixed(3)} s`,
+  };
+}
+
 export function simulate(scenario: Scenario, options: RunScenarioOptions): FinishedRun {
   const seed = options.seed;
   const n = scenario.nodes.count;
@@ -257,7 +296,7 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
   const wallStart = performance.now();
   const { sim, collector, stake, byzantine, byzantineSet, faultPlan, phases, windowEdges, trace, repro } = prepareRun(scenario, options);
 
-  const step = progressStepUs(scenario.duration);
+  const step = progressStepUs(scenario.duration, options.maxWall !== undefined);
   let edge = 0;
   try {
     for (let t = 0; ; ) {
@@ -278,6 +317,11 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
         wallSeconds: (performance.now() - wallStart) / 1000,
       });
       if (status.kind !== 'running') break;
+      const wall = wallLimitHit(options.maxWall, sim.timeUs, scenario.duration);
+      if (wall !== undefined) {
+        sim.end(wall, sim.timeUs);
+        break;
+      }
     }
   } finally {
     trace?.close();

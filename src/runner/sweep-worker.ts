@@ -10,12 +10,14 @@ import type { ScenarioTaskPayload } from '../parallel/scenario-tasks.js';
 import type { JsonValue, SweepTask } from '../parallel/task.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { resolvePoint, type SweepPoint, type SweepValue } from '../scenario/sweep.js';
-import { runScenario } from './run-scenario.js';
+import { realWallLimit, runScenario } from './run-scenario.js';
 
 /** Payload of an `avsim sweep` task: the scenario task payload plus the sweep's own `--set` overrides. */
 export interface SweepTaskPayload extends ScenarioTaskPayload {
   /** `path=value` overrides given to `avsim sweep --set`, applied before the point's. */
   sets: string[];
+  /** `avsim sweep --max-wall`: wall seconds each task may take before it ends with limit max-wall (absent: no limit). */
+  maxWallSeconds?: number;
 }
 
 /** Loaded scenario inputs kept per thread (loading validates every point of the sweep: not free). */
@@ -57,5 +59,7 @@ function setsOf(payload: ScenarioTaskPayload): string[] {
 export async function runSweepTask(task: SweepTask<ScenarioTaskPayload>): Promise<RunSummary> {
   const point = taskPoint(task);
   const scenario = resolvePoint(scenarioInput(task.payload.scenarioFile, setsOf(task.payload)), point);
-  return runScenario(scenario, { seed: task.seed, point, repro: task.repro });
+  const maxWall = task.payload.maxWallSeconds;
+  if (maxWall !== undefined && !(typeof maxWall === 'number' && maxWall > 0)) throw new TypeError('payload.maxWallSeconds must be a number of seconds above 0');
+  return runScenario(scenario, { seed: task.seed, point, repro: task.repro, ...(maxWall === undefined ? {} : { maxWall: realWallLimit(maxWall) }) });
 }

@@ -96,8 +96,11 @@ export interface OutboxBatch<M> {
   msg: M[];
 }
 
-/** Every way a run can stop on a limit: the one list (the summary schema, the shard status board and the engine read it). */
-export const LIMIT_KINDS = ['max-events', 'max-sim-time', 'max-pending-events', 'node-queue-capacity'] as const;
+/**
+ * Every way a run can stop on a limit: the one list (the summary schema, the shard status board and the engine read it).
+ * 'max-wall' is never hit by the engine itself (it reads no clock): the runner ends a run with it between windows.
+ */
+export const LIMIT_KINDS = ['max-events', 'max-sim-time', 'max-pending-events', 'node-queue-capacity', 'max-wall'] as const;
 export type LimitKind = (typeof LIMIT_KINDS)[number];
 
 export type RunOutcome =

@@ -5,14 +5,14 @@
  */
 import type { RunSummary } from '../../metrics/summary.js';
 import { evaluateChecks } from '../../metrics/checks.js';
-import { runScenario, type RunScenarioOptions } from '../../runner/run-scenario.js';
+import { realWallLimit, runScenario, type RunScenarioOptions } from '../../runner/run-scenario.js';
 import { loadScenarioFile, parseSet } from '../../scenario/load.js';
 import { expandSweep, pointId, type SweepPoint, type SweepValue } from '../../scenario/sweep.js';
 import { runId, writeRunFile, writeTables } from '../../report/results.js';
 import { shellQuote } from '../../parallel/scenario-tasks.js';
 import { runScenarioSharded } from '../../parallel/sharded/run-sharded.js';
 import { checkShardable } from '../../parallel/sharded/layout.js';
-import { parseNodeList, parseSeed, parseWindow, parseWorkers } from '../args.js';
+import { parseMaxWall, parseNodeList, parseSeed, parseWindow, parseWorkers } from '../args.js';
 import { UsageError } from '../errors.js';
 import { prepareOutputDir, prepareOutputFile } from '../../io/output-paths.js';
 import { formatDuration } from '../../scenario/duration.js';
@@ -32,6 +32,8 @@ export interface RunFlags {
   progress?: boolean;
   /** Split each run's nodes across this many worker threads (1: in this thread). */
   workers?: string;
+  /** Wall time each run (each seed) may take before it ends with limit max-wall. */
+  maxWall?: string;
 }
 
 export function repro(file: string, seed: number, sets: readonly string[], command: readonly string[] = ['run']): string {
@@ -52,7 +54,8 @@ export function pointOfSets(sets: readonly string[]): SweepPoint {
 
 export function humanLine(s: RunSummary): string {
   const checks = s.checks.length === 0 ? '' : ` | checks ${s.checks.filter((c) => c.ok).length}/${s.checks.length} ok`;
-  const outcome = s.outcome.kind === 'completed' ? '' : ` | ${s.outcome.kind === 'limit' ? `LIMIT ${s.outcome.limit}` : 'ERROR'}`;
+  // A run stopped by a limit is partial: its figures cover the simulated seconds it reached.
+  const outcome = s.outcome.kind === 'completed' ? '' : ` | ${s.outcome.kind === 'limit' ? `LIMIT ${s.outcome.limit} (partial: ${s.simSeconds} s simulated)` : 'ERROR'}`;
   return `${s.scenario} seed ${s.seed}: ${s.nodes} nodes | ${s.tps.toFixed(1)} TPS | p50/p95/p99 ${s.latencyMs.p50.toFixed(1)}/${s.latencyMs.p95.toFixed(1)}/${s.latencyMs.p99.toFixed(1)} ms | safety violations ${s.safety.violations} | ${s.events.toLocaleString('en-US')} events in ${s.wallSeconds.toFixed(1)} s | trace ${s.traceHash}${checks}${outcome}`;
 }
 
@@ -73,6 +76,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const traceNodes = flags.traceNodes === undefined ? undefined : parseNodeList(flags.traceNodes);
   const window = flags.traceWindow === undefined ? {} : parseWindow(flags.traceWindow);
   const workers = flags.workers === undefined ? 1 : parseWorkers(flags.workers);
+  const maxWallSeconds = flags.maxWall === undefined ? undefined : parseMaxWall(flags.maxWall);
   if (workers > 1 && flags.trace !== undefined) throw new UsageError('--trace: the event trace is written by single-process runs only (drop --workers)');
   if (flags.trace === undefined && flags.traceNodes !== undefined) throw new UsageError('--trace-nodes: needs --trace FILE (it picks the nodes the trace file records)');
   if (flags.trace === undefined && flags.traceWindow !== undefined) throw new UsageError('--trace-window: needs --trace FILE (it picks the time window the trace file records)');
@@ -106,9 +110,12 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const summaries: RunSummary[] = [];
   let failed = false;
   for (const seed of seeds) {
-    const bar = showProgress ? createRunProgress(`${scenario.name} seed ${seed}`, { lines: progressLines }) : undefined;
+    const bar = showProgress
+      ? createRunProgress(`${scenario.name} seed ${seed}`, { lines: progressLines, ...(maxWallSeconds === undefined ? {} : { maxWallSeconds }) })
+      : undefined;
     const options: RunScenarioOptions = {
       seed,
+      ...(maxWallSeconds === undefined ? {} : { maxWall: realWallLimit(maxWallSeconds) }),
       point,
       repro: repro(file, seed, sets),
       ...(bar === undefined ? {} : { onProgress: bar.update }),
@@ -127,7 +134,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     summaries.push(summary);
     if (summary.outcome.kind !== 'completed' || summary.checks.some((c) => !c.ok)) {
       failed = true;
-      process.stderr.write(`FAILED ${scenario.name} seed ${seed}: ${[...(summary.outcome.kind === 'completed' ? [] : [summary.outcome.kind === 'limit' ? `hit ${summary.outcome.limit}` : summary.outcome.message]), ...summary.checks.filter((c) => !c.ok).map((c) => `${c.expr} (was ${c.value ?? 'missing'})`)].join('; ')}\n  repro: ${summary.repro}\n`);
+      process.stderr.write(`FAILED ${scenario.name} seed ${seed}: ${[...(summary.outcome.kind === 'completed' ? [] : [summary.outcome.kind === 'limit' ? `hit ${summary.outcome.limit} (${summary.outcome.detail})` : summary.outcome.message]), ...summary.checks.filter((c) => !c.ok).map((c) => `${c.expr} (was ${c.value ?? 'missing'})`)].join('; ')}\n  repro: ${summary.repro}\n`);
     }
     process.stdout.write(flags.json === true ? `${JSON.stringify(summary)}\n` : `${humanLine(summary)}\n`);
     if (flags.out !== undefined) writeRunFile(flags.out, runId(point.id, seed), summary);

@@ -143,6 +143,21 @@ describe('avsim sweep (end to end)', () => {
     expect(failing.stderr).not.toContain('.new-');
   });
 
+  it('--max-wall ends each task with limit max-wall; the partial results are kept, labelled, and reported', () => {
+    const out = 'max-wall';
+    const r = avsim('sweep', file, '--out', out, '--set', 'nodes.count=20', '--set', 'duration=399d', '--max-wall', '1s', '--workers', '2', '--no-report', '--no-progress');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('sweep: 2/2 done, 0 failed, 0 pending');
+    expect(r.stderr).toContain('2 of 2 run(s) failed a check or hit a limit');
+    expect(r.stderr).toMatch(/FAILED tiny seed 1 .*: hit max-wall \(stopped after [0-9.]+ s of wall time \(--max-wall 1 s\) at simulated [0-9.]+ s of 399d: a partial run/);
+    for (const seed of [1, 2]) {
+      const run = readJson<RunSummary>(join(dir, out, 'runs', `base.s${seed}.json`));
+      expect(run.outcome).toMatchObject({ kind: 'limit', limit: 'max-wall' });
+      expect(run.simSeconds).toBeGreaterThan(0);
+    }
+    expect(readFileSync(join(dir, out, 'runs.csv'), 'utf8')).toMatch(/^tiny,,1,20,limit:max-wall,/m);
+  });
+
   it('resume and report trust only the bytes the sweep wrote (SHA-256 per result in sweep.json)', () => {
     const out = 'hashed';
     const made = avsim('sweep', file, '--out', out, '--set', 'nodes.count=20', '--no-png', '--no-progress');

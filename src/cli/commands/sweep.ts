@@ -19,7 +19,7 @@ import { expandSweep } from '../../scenario/sweep.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { prepareOutputDir, prepareParentDir } from '../../io/output-paths.js';
 import { verdictLines } from '../../report/verdict.js';
-import { parseWorkers } from '../args.js';
+import { parseMaxWall, parseWorkers } from '../args.js';
 import { printWarnings } from '../warnings.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
 
@@ -33,6 +33,8 @@ export interface SweepFlags {
   report?: boolean;
   png?: boolean;
   progress?: boolean;
+  /** Wall time each task may take before it ends with limit max-wall (a partial result). */
+  maxWall?: string;
 }
 
 /** Failing runs printed at the end; the rest are in runs.csv. */
@@ -46,14 +48,20 @@ export const SWEEP_WORKER = new URL('../../runner/sweep-worker.js', import.meta.
  * sweep's own `--set` overrides carried in the payload and put in each repro
  * command (before the point's, the order `avsim run` applies them in).
  */
-export function sweepTasks(file: string, sets: readonly string[], loaded: Scenario = loadScenarioFile(file, { sets }).scenario): SweepTask<SweepTaskPayload>[] {
+export function sweepTasks(
+  file: string,
+  sets: readonly string[],
+  loaded: Scenario = loadScenarioFile(file, { sets }).scenario,
+  maxWallSeconds?: number,
+): SweepTask<SweepTaskPayload>[] {
   const scenario = loaded;
   return buildScenarioTasks({ scenarioFile: file, points: expandSweep(scenario), seeds: scenario.seeds }).map((task) => {
     const head = reproCommand(file, task.seed, {});
     const extra = sets.flatMap((s) => ['--set', shellQuote(s)]).join(' ');
     return {
       ...task,
-      payload: { ...task.payload, sets: [...sets] },
+      // --max-wall is part of the payload (and so of the sweep's identity): a resume with another limit is another sweep.
+      payload: { ...task.payload, sets: [...sets], ...(maxWallSeconds === undefined ? {} : { maxWallSeconds }) },
       repro: extra === '' ? task.repro : `${head} ${extra}${task.repro.slice(head.length)}`,
     };
   });
@@ -69,7 +77,7 @@ function failingRuns(runs: readonly RunSummary[]): RunSummary[] {
 }
 
 function whyFailed(r: RunSummary): string {
-  const outcome = r.outcome.kind === 'completed' ? [] : [r.outcome.kind === 'limit' ? `hit ${r.outcome.limit}` : r.outcome.message];
+  const outcome = r.outcome.kind === 'completed' ? [] : [r.outcome.kind === 'limit' ? `hit ${r.outcome.limit} (${r.outcome.detail})` : r.outcome.message];
   return [...outcome, ...r.checks.filter((c) => !c.ok).map((c) => `${c.expr} (was ${c.value ?? 'missing'})`)].join('; ');
 }
 
@@ -87,6 +95,7 @@ async function replaceDir(fresh: string, final: string): Promise<void> {
 
 export async function sweepCommand(file: string, flags: SweepFlags, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<number> {
   const workers = flags.workers === undefined ? Math.max(1, availableParallelism()) : parseWorkers(flags.workers);
+  const maxWallSeconds = flags.maxWall === undefined ? undefined : parseMaxWall(flags.maxWall);
   let shard;
   try {
     shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
@@ -98,7 +107,7 @@ export async function sweepCommand(file: string, flags: SweepFlags, log: (line: 
   const sets = flags.set ?? [];
   const loaded = loadScenarioFile(file, { sets });
   printWarnings(loaded, log);
-  const tasks = sweepTasks(file, sets, loaded.scenario);
+  const tasks = sweepTasks(file, sets, loaded.scenario, maxWallSeconds);
   const final = resolve(flags.out ?? defaultOut(file));
 
   // --replace: run into a fresh directory beside --out and swap it in at the end.

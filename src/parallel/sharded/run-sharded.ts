@@ -113,6 +113,7 @@ export async function simulateSharded(scenario: Scenario, options: RunScenarioOp
         board,
         peers: shardPeers,
         log: ch.port2,
+        ...(options.maxWall === undefined ? {} : { maxWallSeconds: options.maxWall.seconds }),
       };
       const transferList = [ch.port2, ...shardPeers.filter((p): p is MessagePort => p !== undefined)];
       return pool.run(task, { transferList }).catch((e: unknown) => {

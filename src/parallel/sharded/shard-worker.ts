@@ -15,7 +15,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { protocolOrThrow } from '../../consensus/protocols.js';
 import type { CollectorSnapshot } from '../../runner/collector.js';
-import { prepareRun } from '../../runner/run-scenario.js';
+import { prepareRun, wallLimitHit } from '../../runner/run-scenario.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { TraceLanes } from '../../sim/hash.js';
 import type { Micros } from '../../sim/time.js';
@@ -38,6 +38,8 @@ export interface ShardTask {
   peers: (MessagePort | undefined)[];
   /** To the coordinator: one LogMessage per window. */
   log: MessagePort;
+  /** `--max-wall` in seconds: shard 0 checks it after each window and ends the run; the others follow through the board. */
+  maxWallSeconds?: number;
 }
 
 export interface LogMessage {
@@ -81,6 +83,11 @@ export function isAborted(r: ShardReply): r is ShardAborted {
 
 export default function runShard(task: ShardTask): ShardReply {
   const heapBefore = process.memoryUsage().heapUsed;
+  const wallStart = performance.now();
+  const wallLimit =
+    task.shard === 0 && task.maxWallSeconds !== undefined
+      ? { seconds: task.maxWallSeconds, elapsedSeconds: () => (performance.now() - wallStart) / 1000 }
+      : undefined;
   const { shard: self, shards, lookaheadUs: L } = task;
   const barrier = new Barrier(task.board, shards);
   const protocol = protocolOrThrow(task.scenario.protocol.name);
@@ -101,8 +108,10 @@ export default function runShard(task: ShardTask): ShardReply {
     let compute = 0;
     for (let t = 0; ; t += L) {
       const c0 = performance.now();
-      const status = sim.runUntil(t + L - 1);
+      let status = sim.runUntil(t + L - 1);
       compute += performance.now() - c0;
+      const wall = status.kind === 'running' ? wallLimitHit(wallLimit, sim.timeUs, task.scenario.duration) : undefined;
+      if (wall !== undefined) status = sim.end(wall, sim.timeUs);
       let sent = 0;
       for (let peer = 0; peer < shards; peer++) {
         const port = task.peers[peer];
