@@ -178,7 +178,7 @@ function buildProgram(): Command {
     .option('--signatures <mode>', 'real (ML-DSA-65 signed and verified for real, the default) or modelled (charged as the scenario cpu section says)')
     .option('--keep', 'keep the run directory (data dirs, histories, logs)')
     .option('--work-dir <dir>', 'where run directories go (default: the OS temp dir)')
-    .option('--kernel-net', 'partitions as nftables rules between per-node network namespaces (root)')
+    .option('--kernel-net', 'root: every node in its own network namespace; partitions as nftables drop rules, bandwidth as tc token buckets (latency stays emulated in the transport)')
     .option('--prometheus', 'start a real Prometheus on loopback (1 s scrapes, data in <out>/prometheus or the run directory) and cross-check its totals at the end')
     .addOption(new Option('--progress', 'show the progress bar even when stderr is not a terminal'))
     .addOption(new Option('--no-progress', 'never show the progress bar'))

@@ -151,6 +151,19 @@ export const RealRunDetailsSchema = z.object({
       dataDir: z.string(),
     })
     .exactOptional(),
+  /** With `--kernel-net`: one network namespace per node, partitions as nftables drop rules (src/cluster/harness/kernel-net.ts). */
+  kernelNet: z
+    .object({
+      runId: z.string(),
+      subnet: z.string(),
+      namespaces: count,
+      ruleChanges: count,
+      droppedPackets: count,
+      droppedBytes: count,
+      shapedMbps: z.object({ up: finite, down: finite }).nullable(),
+      removedLeftovers: z.array(z.string()),
+    })
+    .exactOptional(),
 });
 export type RealRunDetails = z.infer<typeof RealRunDetailsSchema>;
 

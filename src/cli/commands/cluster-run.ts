@@ -84,7 +84,7 @@ export async function clusterRunCommand(file: string, flags: ClusterRunFlags): P
   const scenario = loaded.scenario;
   const seeds = seedFlag === undefined ? scenario.seeds : [seedFlag];
   const byzantineBySeed = seeds.map((seed) => ({ seed, ids: planRun(scenario, seed).byzantine }));
-  const problems = realSideProblems(scenario, { maxNodes, nodesPerProcess, realSignatures, byzantineBySeed });
+  const problems = realSideProblems(scenario, { maxNodes, nodesPerProcess, realSignatures, byzantineBySeed, kernelNet: flags.kernelNet === true });
   if (problems.length > 0) throw new UsageError(`${file}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
   const points = expandSweep(scenario).length;
   if (points > 1) process.stderr.write(`note: ${file} has ${points} sweep points; cluster run executes the base scenario (use --set to pick a point)\n`);
@@ -94,6 +94,7 @@ export async function clusterRunCommand(file: string, flags: ClusterRunFlags): P
   const extra = [
     ...(realSignatures ? [] : ['--signatures', 'modelled']),
     ...(nodesPerProcess > 1 ? ['--nodes-per-process', String(nodesPerProcess)] : []),
+    ...(flags.kernelNet === true ? ['--kernel-net'] : []),
   ];
   const summaries: RunSummary[] = [];
   let failed = false;
@@ -110,6 +111,7 @@ export async function clusterRunCommand(file: string, flags: ClusterRunFlags): P
         nodesPerProcess,
         realSignatures: realSignatures,
         keep: flags.keep === true,
+        kernelNet: flags.kernelNet === true,
         ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
         ...(flags.prometheus === true ? { prometheus: true, ...(flags.out === undefined ? {} : { prometheusDir: join(flags.out, 'prometheus-runs', runId(point.id, seed)) }) } : {}),
         ...(bar === undefined ? {} : { onProgress: bar.update }),

@@ -29,6 +29,7 @@ import { arrivalsOf, LoadGenerator, signArrivals } from './load-generator.js';
 import { Supervisor, type ManagedProcess, type ReadyFile } from './supervisor.js';
 import { RunMonitor, type CrossCheck } from '../../ops/prometheus/run-monitor.js';
 import { historyPath as historyFileOf } from './layout.js';
+import { KernelNet } from './kernel-net.js';
 
 export const STORE_ENGINE = 'RocksDB (@nxtedition/rocksdb 12, sync writes)';
 
@@ -66,6 +67,11 @@ export interface ClusterRunOptions {
   prometheusDir?: string;
   /** Start a real Prometheus on loopback scraping every node each second, and cross-check it at the end. */
   prometheus?: boolean;
+  /**
+   * --kernel-net (root): every node in its own network namespace, partitions as nftables drop rules, the
+   * scenario's bandwidth (when it sets one) as tc token buckets. Needs nodesPerProcess 1.
+   */
+  kernelNet?: boolean;
 }
 
 export interface ClusterRunResult {
@@ -130,6 +136,15 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
   const progress = (p: Omit<ClusterProgress, 'elapsedSeconds' | 'endSeconds'>): void =>
     opts.onProgress?.({ ...p, elapsedSeconds: clock.started ? Math.max(0, clock.nowUs() / 1e6) : 0, endSeconds: scenario.duration / 1e6 });
 
+  let knet: KernelNet | undefined;
+  /** Where node `id` listens: loopback, or its namespace's veth address. */
+  const hostOf = (id: NodeId): string => knet?.address(id) ?? '127.0.0.1';
+  // Bandwidth the kernel enforces is not emulated again in the transport.
+  const inputNetwork = (opts.scenarioInput as { network?: { bandwidth?: unknown } } | null)?.network;
+  const shapeInKernel = opts.kernelNet === true && inputNetwork?.bandwidth !== undefined;
+  const nodeScenarioInput = shapeInKernel
+    ? { ...(opts.scenarioInput as Record<string, unknown>), network: { ...inputNetwork, bandwidth: { upMbps: 1e6, downMbps: 1e6 } } }
+    : opts.scenarioInput;
   const procOf = new Map<NodeId, ManagedProcess>();
   const clients = new Map<number, ApiClient>();
   const peers = new Map<NodeId, { host: string; port: number }>();
@@ -154,10 +169,11 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     version: 1,
     runTag,
     seed,
-    scenario: opts.scenarioInput,
+    scenario: nodeScenarioInput,
     nodes: slot.nodes.map((id) => ({ id, dataDir: nodeDir(runDir, id), port: ports.get(id) ?? 0, metricsPort: metricsPorts.get(id) ?? 0 })),
-    listenHost: '127.0.0.1',
-    apiHost: '127.0.0.1',
+    listenHost: hostOf(slot.nodes[0]!),
+    apiHost: hostOf(slot.nodes[0]!),
+    ...(knet === undefined ? {} : { bindMode: 'netns' as const }),
     apiPort: apiPorts.get(slot.index) ?? 0,
     tokenFile: tokenPath(runDir),
     readyFile: join(slot.dir, 'ready.json'),
@@ -192,16 +208,16 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     let moved = false;
     apiPorts.set(p.index, ready.apiPort);
     clients.get(p.index)?.close();
-    clients.set(p.index, new ApiClient(ready.apiPort, token));
+    clients.set(p.index, new ApiClient(ready.apiPort, token, hostOf(p.nodes[0]!)));
     for (const [id, port] of Object.entries(ready.ports)) {
       const nid = Number(id);
       if (ports.get(nid) !== port) moved = true;
       ports.set(nid, port);
-      peers.set(nid, { host: '127.0.0.1', port });
+      peers.set(nid, { host: hostOf(nid), port });
       const mport = ready.metricsPorts?.[id];
       if (mport !== undefined) {
         metricsPorts.set(nid, mport);
-        monitor.nodeReady(nid, mport);
+        monitor.nodeReady(nid, mport, hostOf(nid));
       }
     }
     return moved;
@@ -249,6 +265,15 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
       return 'ok';
     },
     network: async (rule) => {
+      // --kernel-net: partitions are the kernel's (every node, paused or down, is behind the rules at once).
+      if (knet !== undefined && rule.kind === 'partition') {
+        knet.partition(rule.grudge);
+        return 'ok (nftables)';
+      }
+      if (knet !== undefined && rule.kind === 'heal') {
+        knet.heal();
+        return 'ok (nftables)';
+      }
       rules.push(rule);
       const targets = live();
       await Promise.all(
@@ -269,6 +294,14 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
   let endUs = 0;
   try {
     supervisor.startWatchdog();
+    if (opts.kernelNet === true) {
+      const bw = shapeInKernel ? { upMbps: scenario.network.bandwidth.upMbps, downMbps: scenario.network.bandwidth.downMbps } : undefined;
+      knet = KernelNet.create({ nodeCount: n, ...(bw === undefined ? {} : { bandwidth: bw }), onRunId: (id) => supervisor.tellWatchdog(`net ${id}`) });
+      for (const line of knet.stats.removedLeftovers) log(line);
+      const k = knet;
+      supervisor.wrap = (p) => k.execPrefix(p.nodes[0]!);
+      log(`kernel-net ${k.names.runId}: ${n} namespaces ${k.names.namespace(0)}..${k.names.namespace(n - 1)} on bridge ${k.names.bridge} (${k.stats.subnet}), nftables table bridge ${k.names.table}${bw === undefined ? '' : `, tc tbf ${bw.upMbps}/${bw.downMbps} Mbit/s up/down`}`);
+    }
     supervisor.onUnexpectedExit = (p, f) => {
       abort?.(`node ${p.nodes.join(',')} exited on its own (exit code ${f.exitCode ?? 'none'}${f.signal === null ? '' : `, signal ${f.signal}`}); log tail: ${f.logTail.split('\n').slice(-5).join(' | ')}`);
     };
@@ -339,7 +372,13 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
       });
     }
     for (const stop of streams.values()) stop();
-    await supervisor.teardown();
+    await supervisor.teardown(3_000, () => {
+      try {
+        knet?.tearDown();
+      } catch (e) {
+        failure ??= e instanceof Error ? e.message : String(e);
+      }
+    });
     for (let id = 0; id < n; id++) monitor.nodeStopped(id);
     await monitor.stop();
     for (const c of clients.values()) c.close();
@@ -372,6 +411,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     storeEngine: STORE_ENGINE,
   });
   if (crossCheck !== undefined && summary.real !== undefined) summary.real = { ...summary.real, prometheus: crossCheck };
+  if (knet !== undefined && summary.real !== undefined) summary.real = { ...summary.real, kernelNet: { ...knet.stats } };
   writeFileAtomic(join(runDir, 'run.json'), `${JSON.stringify({ scenario: scenario.name, seed, runTag, processes: slots.length, faults: realised, summary }, null, 2)}\n`);
   if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
   return { summary, runDir, kept: opts.keep };

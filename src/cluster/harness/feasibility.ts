@@ -5,6 +5,7 @@
 import { ML_DSA_65_PUBLIC_KEY_BYTES, ML_DSA_65_SIGNATURE_BYTES } from '../../consensus/engine/messages.js';
 import { findStrategy } from '../../byzantine/registry.js';
 import type { Scenario } from '../../scenario/schema.js';
+import { KERNEL_NET_MAX_NODES } from './kernel-net-plan.js';
 
 export interface RealSideLimits {
   maxNodes: number;
@@ -12,6 +13,8 @@ export interface RealSideLimits {
   realSignatures: boolean;
   /** The Byzantine nodes each seed of the run assigns (planRun), for strategies whose nodes share memory. */
   byzantineBySeed?: ReadonlyArray<{ seed: number; ids: readonly number[] }>;
+  /** --kernel-net: one network namespace per node. */
+  kernelNet?: boolean;
 }
 
 export function realSideProblems(s: Scenario, lim: RealSideLimits): string[] {
@@ -27,6 +30,12 @@ export function realSideProblems(s: Scenario, lim: RealSideLimits): string[] {
         out.push(`faults[${i}].kind: ${f.kind} signals a whole process, which holds ${lim.nodesPerProcess} nodes with --nodes-per-process ${lim.nodesPerProcess}; use --nodes-per-process 1`);
       }
     });
+  }
+  if (lim.kernelNet === true && lim.nodesPerProcess > 1) {
+    out.push(`--nodes-per-process: --kernel-net puts every node in a network namespace of its own, so a partition can cut between any two nodes; use --nodes-per-process 1 (got ${lim.nodesPerProcess})`);
+  }
+  if (lim.kernelNet === true && s.nodes.count > KERNEL_NET_MAX_NODES) {
+    out.push(`nodes.count: --kernel-net addresses the nodes in one /24, at most ${KERNEL_NET_MAX_NODES} nodes, got ${s.nodes.count}`);
   }
   if (lim.realSignatures && s.workload.txBytes - ML_DSA_65_SIGNATURE_BYTES - ML_DSA_65_PUBLIC_KEY_BYTES < 8) {
     out.push(`workload.txBytes: with real signatures a transaction carries a ${ML_DSA_65_SIGNATURE_BYTES}-byte signature, a ${ML_DSA_65_PUBLIC_KEY_BYTES}-byte key and at least 8 bytes of payload (>= ${ML_DSA_65_SIGNATURE_BYTES + ML_DSA_65_PUBLIC_KEY_BYTES + 8}), got ${s.workload.txBytes}`);

@@ -82,7 +82,10 @@ export class Supervisor {
     this.watchdog = w;
   }
 
-  private tellWatchdog(line: string): void {
+  /** Command prefix per process (--kernel-net: `ip netns exec <its namespace>`). */
+  wrap: ((p: ManagedProcess) => readonly string[]) | undefined;
+
+  tellWatchdog(line: string): void {
     this.watchdog?.stdin?.write(`${line}\n`);
   }
 
@@ -101,7 +104,10 @@ export class Supervisor {
     if (this.tornDown) throw new Error('supervisor: already torn down');
     rmSync(join(p.dir, 'ready.json'), { force: true });
     const log = openSync(join(p.dir, 'log.txt'), 'a');
-    const child = spawn(process.execPath, [...this.extraArgs, NODE_MAIN, '--config', join(p.dir, 'config.json')], {
+    const prefix = this.wrap?.(p) ?? [];
+    const argv = [process.execPath, ...this.extraArgs, NODE_MAIN, '--config', join(p.dir, 'config.json')];
+    // `ip netns exec` execs the node in place: the pid and process group are the node's own.
+    const child = spawn(prefix[0] ?? argv[0]!, [...prefix.slice(1), ...(prefix.length > 0 ? argv : argv.slice(1))], {
       detached: true,
       // stdin is a pipe the node watches: when this process dies, the pipe closes and the node exits.
       stdio: ['pipe', log, log],
@@ -194,12 +200,17 @@ export class Supervisor {
   }
 
   /** Stops every process (graceful first), then the watchdog. Idempotent. */
-  async teardown(graceMs = 3_000): Promise<void> {
+  async teardown(graceMs = 3_000, afterStop?: () => void): Promise<void> {
     if (this.tornDown) return;
     await Promise.all(this.processes().map((p) => this.stop(p, graceMs)));
     this.tornDown = true;
-    this.watchdog?.stdin?.end();
-    this.watchdog = undefined;
+    // What depends on the processes being gone (--kernel-net's namespaces) goes before the watchdog is let go.
+    try {
+      afterStop?.();
+    } finally {
+      this.watchdog?.stdin?.end();
+      this.watchdog = undefined;
+    }
   }
 
   /** Synchronous last resort (process 'exit' handler): SIGKILL every group still running. */

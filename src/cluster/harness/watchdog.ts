@@ -5,11 +5,15 @@
  * every node process group it starts and `del <pid>` when one is gone. When
  * the pipe closes (the harness exited, or was killed with SIGKILL and could
  * clean nothing up), the watchdog SIGKILLs every group still listed (SIGKILL
- * also ends a SIGSTOPped process) and exits. Run as a script: `node watchdog.js`.
+ * also ends a SIGSTOPped process), removes the network namespaces, bridge
+ * and nftables table of every `net <run id>` it was told of (--kernel-net),
+ * and exits. Run as a script: `node watchdog.js`.
  */
 import { createInterface } from 'node:readline';
+import { removeRun } from './kernel-net.js';
 
 const groups = new Set<number>();
+const nets = new Set<string>();
 
 function killAll(): void {
   for (const pid of groups) {
@@ -24,6 +28,8 @@ function killAll(): void {
 
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
+  const net = /^net ([0-9a-f]{6})$/.exec(line.trim());
+  if (net !== null) nets.add(net[1]!);
   const m = /^(add|del) ([0-9]+)$/.exec(line.trim());
   if (m === null) return;
   const pid = Number(m[2]);
@@ -32,6 +38,8 @@ lines.on('line', (line) => {
 });
 lines.on('close', () => {
   killAll();
+  // After the kill: a namespace is only gone once no process is left in it.
+  for (const id of nets) removeRun(id);
   process.exit(0);
 });
 // Signals meant for the harness must not stop the watchdog before it has cleaned up.

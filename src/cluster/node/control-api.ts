@@ -57,7 +57,7 @@ export interface ControlApiOptions {
   token: string;
   handlers: ControlHandlers;
   /** `container` lets the API bind outside loopback (bindMode of the process config); default loopback only. */
-  bindMode?: 'loopback' | 'container';
+  bindMode?: 'loopback' | 'container' | 'netns';
   /** A taken port is an error instead of a fallback to a free one (standalone nodes). */
   strictPort?: boolean;
 }

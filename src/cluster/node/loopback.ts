@@ -14,7 +14,10 @@ export function requireLoopback(host: string, field: string): void {
   }
 }
 
-/** Loopback-only unless the config explicitly says the node runs in its own container (bindMode: container). */
-export function requireBindable(host: string, field: string, bindMode: 'loopback' | 'container'): void {
+/**
+ * Loopback-only unless the config explicitly says the node runs in its own container (bindMode: container) or
+ * alone in a network namespace of the harness's (bindMode: netns, --kernel-net).
+ */
+export function requireBindable(host: string, field: string, bindMode: 'loopback' | 'container' | 'netns'): void {
   if (bindMode === 'loopback') requireLoopback(host, field);
 }

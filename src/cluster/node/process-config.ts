@@ -51,9 +51,11 @@ export const ProcessConfigSchema = z.strictObject({
    * 127.0.0.0/8 or ::1, anything else refused. `container`: written only by `avsim cluster export` for a node in its
    * own network namespace (a container or a pod), where the transport and /metrics must be reachable from other
    * containers (listenHost / metricsHost 0.0.0.0); the control API may then bind outside loopback too, still behind
-   * its bearer token (the export keeps it on 127.0.0.1; docs/cluster.md, "Security").
+   * its bearer token (the export keeps it on 127.0.0.1; docs/cluster.md, "Security"). `netns`: written by
+   * `avsim cluster run --kernel-net` for a node alone in a network namespace the harness created, whose only
+   * interface besides lo is a veth to a host-only bridge: every listener binds to that veth address.
    */
-  bindMode: z.enum(['loopback', 'container']).default('loopback'),
+  bindMode: z.enum(['loopback', 'container', 'netns']).default('loopback'),
   /**
    * No harness: the node boots on its own once it is connected to every peer of `peers` (or after
    * `standaloneBootWaitMs` with whoever is there), starts its run clock then, and draws its own share of the

@@ -96,8 +96,9 @@ export class RunMonitor {
     return this.prom?.url;
   }
 
-  nodeReady(id: NodeId, metricsPort: number): void {
-    writeNodeTarget(this.layout.targetsDir, id, `127.0.0.1:${metricsPort}`, this.run);
+  /** host: where the node's /metrics listens (127.0.0.1, or its namespace's address with --kernel-net). */
+  nodeReady(id: NodeId, metricsPort: number, host = '127.0.0.1'): void {
+    writeNodeTarget(this.layout.targetsDir, id, `${host}:${metricsPort}`, this.run);
   }
 
   nodeStopped(id: NodeId): void {
