@@ -38,10 +38,10 @@ interface Sample {
   vertexAcceptances: number;
   retainedEntriesPerNode: number;
   heapBytesPerNode: number;
-  vertexFinalityP50Ms: number;
-  vertexFinalityP95Ms: number;
-  txFinalityP50Ms: number;
-  txFinalityP95Ms: number;
+  vertexFinalityP50Ms: number | null;
+  vertexFinalityP95Ms: number | null;
+  txFinalityP50Ms: number | null;
+  txFinalityP95Ms: number | null;
   events: number;
 }
 
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     txWindow = new LatencyHistogram();
     const s = samples[samples.length - 1]!;
     process.stderr.write(
-      `t=${s.simSeconds}s wall=${s.wallSeconds}s vertices=${s.verticesAccepted} retained/node=${s.retainedEntriesPerNode} heap/node=${s.heapBytesPerNode} vtx p95=${s.vertexFinalityP95Ms}ms tx p95=${s.txFinalityP95Ms}ms\n`,
+      `t=${s.simSeconds}s wall=${s.wallSeconds}s vertices=${s.verticesAccepted} retained/node=${s.retainedEntriesPerNode} heap/node=${s.heapBytesPerNode} vtx p95=${s.vertexFinalityP95Ms === null ? 'no samples' : `${s.vertexFinalityP95Ms}ms`} tx p95=${s.txFinalityP95Ms === null ? 'no samples' : `${s.txFinalityP95Ms}ms`}\n`,
     );
   };
   const run = simulate(scenario, {

@@ -15,8 +15,10 @@ describe('LatencyHistogram', () => {
     expect(s.count).toBe(100_000);
   });
 
-  it('an empty histogram reports zeros', () => {
-    expect(new LatencyHistogram().summaryMs()).toEqual({ p50: 0, p95: 0, p99: 0, mean: 0, max: 0, count: 0 });
+  it('an empty histogram reports no samples (null quantiles), not zeros', () => {
+    // "no samples": null quantiles, never a 0 ms latency that was not measured.
+    expect(new LatencyHistogram().summaryMs()).toEqual({ p50: null, p95: null, p99: null, mean: null, max: null, count: 0 });
+    expect(new LatencyHistogram().summaryRaw()).toEqual({ p50: null, p95: null, p99: null, mean: null, max: null, count: 0 });
   });
 
   it('a single value is reported exactly (clamped to min/max)', () => {

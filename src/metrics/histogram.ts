@@ -12,6 +12,9 @@ const LOG_GROWTH = Math.log(GROWTH);
 /** Samples are integer µs; bucket 0 holds [0, 1) µs, bucket b >= 1 holds [GROWTH^(b-1), GROWTH^b). */
 const MAX_BUCKET = 2_700; // GROWTH^2700 µs ≈ 4.6e11 µs ≈ 5 days
 
+/** An empty histogram's summary: "no samples", not zeros. */
+const NO_SAMPLE_SUMMARY: LatencyQuantilesMs = { p50: null, p95: null, p99: null, mean: null, max: null, count: 0 };
+
 export class LatencyHistogram {
   private readonly counts = new Float64Array(MAX_BUCKET + 1);
   private n = 0;
@@ -59,7 +62,7 @@ export class LatencyHistogram {
 
   summaryMs(): LatencyQuantilesMs {
     const ms = (us: number) => toMillis(Math.round(us));
-    if (this.n === 0) return { p50: 0, p95: 0, p99: 0, mean: 0, max: 0, count: 0 };
+    if (this.n === 0) return NO_SAMPLE_SUMMARY;
     return {
       p50: ms(this.quantileUs(0.5)),
       p95: ms(this.quantileUs(0.95)),
@@ -73,7 +76,7 @@ export class LatencyHistogram {
   /** Quantiles in the unit the samples were recorded in (for distributions that are not latencies in µs), rounded to 3 decimals. */
   summaryRaw(): LatencyQuantilesMs {
     const r = round3;
-    if (this.n === 0) return { p50: 0, p95: 0, p99: 0, mean: 0, max: 0, count: 0 };
+    if (this.n === 0) return NO_SAMPLE_SUMMARY;
     return {
       p50: r(this.quantileUs(0.5)),
       p95: r(this.quantileUs(0.95)),

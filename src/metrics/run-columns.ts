@@ -6,7 +6,7 @@
  * src/runner/summarise.ts; the per-point means (aggregate, points.csv,
  * report.html) are the same kind of table in src/report/point-columns.ts.
  */
-import type { RunSummary } from './summary.js';
+import { quantileOf, type RunSummary } from './summary.js';
 
 /** A CSV cell: empty for null, numbers rounded to 10 significant digits (src/report/csv.ts). */
 export type Cell = string | number | boolean | null;
@@ -39,14 +39,14 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { csv: 'outcome', read: (s) => (s.outcome.kind === 'limit' ? `limit:${s.outcome.limit}` : s.outcome.kind) },
   { csv: 'offeredTps', read: (s) => s.offeredTps, check: check('offeredTps', 'rate', 'offered load, transactions/s') },
   { csv: 'tps', read: (s) => s.tps, check: check('tps', 'rate', 'sustained accepted transactions/s') },
-  { csv: 'latencyP50Ms', read: (s) => s.latencyMs.p50, check: check('latency.p50', 'timeMs', 'client-observed finality p50') },
-  { csv: 'latencyP95Ms', read: (s) => s.latencyMs.p95, check: check('latency.p95', 'timeMs', 'client-observed finality p95') },
-  { csv: 'latencyP99Ms', read: (s) => s.latencyMs.p99, check: check('latency.p99', 'timeMs', 'client-observed finality p99') },
-  { read: (s) => s.latencyMs.mean, check: check('latency.mean', 'timeMs', 'client-observed finality mean') },
-  { read: (s) => s.latencyMs.max, check: check('latency.max', 'timeMs', 'client-observed finality max') },
-  { read: (s) => s.nodeLatencyMs.p50, check: check('nodeLatency.p50', 'timeMs', 'per-node finality p50') },
-  { csv: 'nodeLatencyP95Ms', read: (s) => s.nodeLatencyMs.p95, check: check('nodeLatency.p95', 'timeMs', 'per-node finality p95') },
-  { read: (s) => s.nodeLatencyMs.p99, check: check('nodeLatency.p99', 'timeMs', 'per-node finality p99') },
+  { csv: 'latencyP50Ms', read: (s) => quantileOf(s.latencyMs, 'p50'), check: check('latency.p50', 'timeMs', 'client-observed finality p50') },
+  { csv: 'latencyP95Ms', read: (s) => quantileOf(s.latencyMs, 'p95'), check: check('latency.p95', 'timeMs', 'client-observed finality p95') },
+  { csv: 'latencyP99Ms', read: (s) => quantileOf(s.latencyMs, 'p99'), check: check('latency.p99', 'timeMs', 'client-observed finality p99') },
+  { read: (s) => quantileOf(s.latencyMs, 'mean'), check: check('latency.mean', 'timeMs', 'client-observed finality mean') },
+  { read: (s) => quantileOf(s.latencyMs, 'max'), check: check('latency.max', 'timeMs', 'client-observed finality max') },
+  { read: (s) => quantileOf(s.nodeLatencyMs, 'p50'), check: check('nodeLatency.p50', 'timeMs', 'per-node finality p50') },
+  { csv: 'nodeLatencyP95Ms', read: (s) => quantileOf(s.nodeLatencyMs, 'p95'), check: check('nodeLatency.p95', 'timeMs', 'per-node finality p95') },
+  { read: (s) => quantileOf(s.nodeLatencyMs, 'p99'), check: check('nodeLatency.p99', 'timeMs', 'per-node finality p99') },
   { csv: 'pollSuccessRate', read: (s) => s.pollSuccessRate, check: check('pollSuccessRate', 'fraction', 'successful polls / polls, 0..1 (or %)') },
   { csv: 'pollsPerDecision', read: (s) => s.pollsPerDecision, check: check('pollsPerDecision', 'count', 'polls per accepted block') },
   { csv: 'messagesPerNodePerSecond', read: (s) => s.messagesPerNodePerSecond, check: check('messagesPerNodePerSecond', 'count', 'messages per node per second') },

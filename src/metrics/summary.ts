@@ -17,16 +17,28 @@ const nonNeg = finite.refine((x) => x >= 0, { error: 'must be >= 0' });
 const fraction = finite.refine((x) => x >= 0 && x <= 1, { error: 'must be a fraction 0..1' });
 const count = z.number().int().min(0);
 
+/** A quantile, or null when there were no samples (never a 0 ms latency that was not measured). */
+const quantile = nonNeg.nullable();
+
 export const LatencyQuantilesMsSchema = z.object({
-  p50: nonNeg,
-  p95: nonNeg,
-  p99: nonNeg,
-  mean: nonNeg,
-  max: nonNeg,
-  /** Number of samples the quantiles were computed from. */
+  p50: quantile,
+  p95: quantile,
+  p99: quantile,
+  mean: quantile,
+  max: quantile,
+  /** Number of samples the quantiles were computed from; 0: "no samples" (the quantiles are null; older files hold zeros). */
   count,
 });
 export type LatencyQuantilesMs = z.infer<typeof LatencyQuantilesMsSchema>;
+export type QuantileName = 'p50' | 'p95' | 'p99' | 'mean' | 'max';
+
+/** What tables, plots and summaries show for a latency with no samples. */
+export const NO_SAMPLES = 'no samples';
+
+/** A quantile of a latency summary, or null when it holds no samples (count 0; older files stored zeros there). */
+export function quantileOf(q: LatencyQuantilesMs, name: QuantileName): number | null {
+  return q.count === 0 ? null : q[name];
+}
 
 export const CheckResultSchema = z.object({
   /** The check as written in the scenario, e.g. `latency.p95 <= 100ms`. */

@@ -2,7 +2,7 @@
  * The report page: one self-contained HTML file (inline CSS and SVG, no
  * script, no network; a CSP forbids any fetch) that works from file://.
  */
-import type { RunSummary } from '../metrics/summary.js';
+import { NO_SAMPLES, type RunSummary } from '../metrics/summary.js';
 import type { PointSummary } from './aggregate.js';
 import { escapeHtml, fmt, pointLabel } from './html-format.js';
 import { POINT_COLUMNS } from './point-columns.js';
@@ -17,7 +17,7 @@ export interface RenderedChart {
 
 function verdictTable(rows: readonly VerdictRow[]): string {
   const body = rows
-    .map((r) => `<tr class="v-${r.verdict.replace(' ', '-')}"><td>${r.target.nodes.toLocaleString('en-US')}</td><td>≥ ${r.target.minTps.toLocaleString('en-US')} TPS, p95 ≤ ${r.target.maxP95Ms} ms</td><td>${fmt(r.tps)}</td><td>${fmt(r.p95Ms)}</td><td>${fmt(r.offeredTps, 0)}</td><td>${r.runs}</td><td class="verdict">${r.verdict}</td><td>${escapeHtml(r.note)}</td></tr>`)
+    .map((r) => `<tr class="v-${r.verdict.replace(' ', '-')}"><td>${r.target.nodes.toLocaleString('en-US')}</td><td>≥ ${r.target.minTps.toLocaleString('en-US')} TPS, p95 ≤ ${r.target.maxP95Ms} ms</td><td>${fmt(r.tps)}</td><td>${r.p95Ms === null && r.runs > 0 ? NO_SAMPLES : fmt(r.p95Ms)}</td><td>${fmt(r.offeredTps, 0)}</td><td>${r.runs}</td><td class="verdict">${r.verdict}</td><td>${escapeHtml(r.note)}</td></tr>`)
     .join('\n');
   return `<table class="verdicts"><thead><tr><th>nodes</th><th>target</th><th>TPS</th><th>p95 ms</th><th>offered TPS</th><th>runs</th><th>verdict</th><th>note</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }

@@ -6,22 +6,27 @@
  * entry in POINT_MEANS and one in POINT_COLUMNS.
  */
 import { pointText, type Cell } from '../metrics/run-columns.js';
-import type { RunSummary } from '../metrics/summary.js';
+import { NO_SAMPLES, quantileOf, type RunSummary } from '../metrics/summary.js';
 import type { PointSummary } from './aggregate.js';
 import { ci, escapeHtml, fmt, pct, pointLabel } from './html-format.js';
+import type { MeanCi } from './stats.js';
 
 /** Per-run numbers averaged over a point's seeds (aggregate gives each a MeanCi under its name). */
 export const POINT_MEANS = {
   offeredTps: (r) => r.offeredTps,
   tps: (r) => r.tps,
-  p50: (r) => r.latencyMs.p50,
-  p95: (r) => r.latencyMs.p95,
-  p99: (r) => r.latencyMs.p99,
+  // A run with no finality samples has no quantiles (null), not 0 ms: left out of the point's mean.
+  p50: (r) => quantileOf(r.latencyMs, 'p50'),
+  p95: (r) => quantileOf(r.latencyMs, 'p95'),
+  p99: (r) => quantileOf(r.latencyMs, 'p99'),
   pollSuccessRate: (r) => r.pollSuccessRate,
   cpuUtilisation: (r) => r.cpuUtilisation,
   bytesPerNodePerSecond: (r) => r.bytesPerNodePerSecond,
-} as const satisfies Record<string, (r: RunSummary) => number>;
+} as const satisfies Record<string, (r: RunSummary) => number | null>;
 export type PointMeanName = keyof typeof POINT_MEANS;
+
+/** A latency cell: "no samples" when no run of the point had a finality sample (points.csv leaves the cell empty). */
+const latencyCell = (m: MeanCi, text: string): string => (m.n === 0 ? NO_SAMPLES : text);
 
 type CsvPart = readonly [header: string, value: (p: PointSummary) => Cell];
 
@@ -47,9 +52,9 @@ export const POINT_COLUMNS: readonly PointColumn[] = [
   { csv: [['seeds', (p) => p.seeds.length]], html: ['seeds', (p) => String(p.seeds.length)] },
   { csv: [meanOf('offeredTps', 'offeredTps')], html: ['offered TPS', (p) => fmt(p.offeredTps.mean, 0)] },
   { csv: withCi('tps', 'tps'), html: ['TPS (±95% CI)', (p) => ci(p.tps)] },
-  { csv: [meanOf('latencyP50MsMean', 'p50')], html: ['p50 ms', (p) => fmt(p.p50.mean)] },
-  { csv: withCi('latencyP95Ms', 'p95'), html: ['p95 ms (±95% CI)', (p) => ci(p.p95)] },
-  { csv: [meanOf('latencyP99MsMean', 'p99')], html: ['p99 ms', (p) => fmt(p.p99.mean)] },
+  { csv: [meanOf('latencyP50MsMean', 'p50')], html: ['p50 ms', (p) => latencyCell(p.p50, fmt(p.p50.mean))] },
+  { csv: withCi('latencyP95Ms', 'p95'), html: ['p95 ms (±95% CI)', (p) => latencyCell(p.p95, ci(p.p95))] },
+  { csv: [meanOf('latencyP99MsMean', 'p99')], html: ['p99 ms', (p) => latencyCell(p.p99, fmt(p.p99.mean))] },
   { csv: [meanOf('pollSuccessRateMean', 'pollSuccessRate')], html: ['poll success', (p) => pct(p.pollSuccessRate.mean)] },
   { csv: [meanOf('cpuUtilisationMean', 'cpuUtilisation')], html: ['CPU', (p) => pct(p.cpuUtilisation.mean)] },
   { csv: [['byzantineFraction', (p) => p.byzantineFraction]], html: ['Byzantine', (p) => pct(p.byzantineFraction)] },

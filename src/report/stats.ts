@@ -12,8 +12,9 @@ export interface MeanCi {
   n: number;
 }
 
-export function meanCi(values: readonly number[]): MeanCi {
-  const xs = values.filter(Number.isFinite);
+/** Over the finite values (a null, a run with nothing to measure, is left out; n says how many counted). */
+export function meanCi(values: ReadonlyArray<number | null>): MeanCi {
+  const xs = values.filter((x): x is number => x !== null && Number.isFinite(x));
   if (xs.length === 0) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, n: 0 };
   const m = mean(xs);
   if (xs.length === 1) return { mean: m, lo: m, hi: m, n: 1 };

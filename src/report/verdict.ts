@@ -3,6 +3,7 @@
  * 1k nodes >= 200 TPS at p95 <= 100 ms; 5k >= 500 TPS at p95 <= 200 ms;
  * 10k >= 1,000 TPS at p95 <= 500 ms.
  */
+import { NO_SAMPLES } from '../metrics/summary.js';
 import type { PointSummary } from './aggregate.js';
 
 export interface Target {
@@ -45,7 +46,10 @@ export function verdicts(points: readonly PointSummary[], targets: readonly Targ
     const runs = at.reduce((a, p) => a + p.seeds.length, 0);
     const tpsOk = best.tps.mean >= target.minTps;
     const latOk = best.p95.mean <= target.maxP95Ms;
-    const base = { target, tps: best.tps.mean, p95Ms: best.p95.mean, offeredTps: best.offeredTps.mean, runs };
+    // No finality samples at all: there is no p95 to hold against the target (not a 0 ms latency that passes).
+    const p95Ms = best.p95.n === 0 ? null : best.p95.mean;
+    const base = { target, tps: best.tps.mean, p95Ms, offeredTps: best.offeredTps.mean, runs };
+    if (p95Ms === null) return { ...base, verdict: 'fail', note: `p95: ${NO_SAMPLES} (no transaction submitted after the warm-up was accepted)` };
     if (tpsOk && latOk) return { ...base, verdict: 'pass', note: 'meets both targets' };
     if (!latOk) return { ...base, verdict: 'fail', note: `p95 ${best.p95.mean.toFixed(1)} ms > ${target.maxP95Ms} ms` };
     if (best.offeredTps.mean < target.minTps) {

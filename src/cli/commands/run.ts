@@ -3,7 +3,7 @@
  * `--set` overrides) once per seed, evaluates its checks, prints a summary
  * (or one JSON summary per run with --json) and writes results with --out.
  */
-import type { RunSummary } from '../../metrics/summary.js';
+import { NO_SAMPLES, quantileOf, type RunSummary } from '../../metrics/summary.js';
 import { evaluateChecks } from '../../metrics/checks.js';
 import { realWallLimit, runScenario, type RunScenarioOptions } from '../../runner/run-scenario.js';
 import { loadScenarioFile, parseSet } from '../../scenario/load.js';
@@ -52,11 +52,18 @@ export function pointOfSets(sets: readonly string[]): SweepPoint {
   return { id: pointId(overrides), overrides, values: { ...overrides } };
 }
 
+/** `812.3/1460.3/1613.1 ms`, or "no samples" when nothing submitted after the warm-up was accepted. */
+function latencyText(l: RunSummary['latencyMs']): string {
+  const [p50, p95, p99] = (['p50', 'p95', 'p99'] as const).map((q) => quantileOf(l, q));
+  if (p50 === null || p95 === null || p99 === null || p50 === undefined || p95 === undefined || p99 === undefined) return NO_SAMPLES;
+  return `${p50.toFixed(1)}/${p95.toFixed(1)}/${p99.toFixed(1)} ms`;
+}
+
 export function humanLine(s: RunSummary): string {
   const checks = s.checks.length === 0 ? '' : ` | checks ${s.checks.filter((c) => c.ok).length}/${s.checks.length} ok`;
   // A run stopped by a limit is partial: its figures cover the simulated seconds it reached.
   const outcome = s.outcome.kind === 'completed' ? '' : ` | ${s.outcome.kind === 'limit' ? `LIMIT ${s.outcome.limit} (partial: ${s.simSeconds} s simulated)` : 'ERROR'}`;
-  return `${s.scenario} seed ${s.seed}: ${s.nodes} nodes | ${s.tps.toFixed(1)} TPS | p50/p95/p99 ${s.latencyMs.p50.toFixed(1)}/${s.latencyMs.p95.toFixed(1)}/${s.latencyMs.p99.toFixed(1)} ms | safety violations ${s.safety.violations} | ${s.events.toLocaleString('en-US')} events in ${s.wallSeconds.toFixed(1)} s | trace ${s.traceHash}${checks}${outcome}`;
+  return `${s.scenario} seed ${s.seed}: ${s.nodes} nodes | ${s.tps.toFixed(1)} TPS | p50/p95/p99 ${latencyText(s.latencyMs)} | safety violations ${s.safety.violations} | ${s.events.toLocaleString('en-US')} events in ${s.wallSeconds.toFixed(1)} s | trace ${s.traceHash}${checks}${outcome}`;
 }
 
 /** `--trace-nodes` and `--trace-window` must pick something of this run, or the trace file would be empty. */

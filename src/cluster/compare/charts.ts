@@ -1,20 +1,14 @@
 /** The overlays of a comparison: both latency CDFs on one plot, both throughput curves on another. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunSummary } from '../../metrics/summary.js';
-import { CONFIG, HEIGHT, SCHEMA, WIDTH, round } from '../../report/charts/common.js';
-
-function cdfOf(r: RunSummary): Array<{ ms: number; fraction: number }> {
-  if (r.latencyCdf !== undefined && r.latencyCdf.length > 1) return r.latencyCdf;
-  const l = r.latencyMs;
-  return [{ ms: 0, fraction: 0 }, { ms: l.p50, fraction: 0.5 }, { ms: l.p95, fraction: 0.95 }, { ms: l.p99, fraction: 0.99 }, { ms: l.max, fraction: 1 }];
-}
+import { quantileOf, type RunSummary } from '../../metrics/summary.js';
+import { CONFIG, HEIGHT, SCHEMA, WIDTH, latencyCdfOf as cdfOf, round } from '../../report/charts/common.js';
 
 export function cdfOverlay(sim: RunSummary, real: RunSummary, ks: number): TopLevelSpec {
   const values = [
     ...cdfOf(sim).map((p) => ({ ms: round(p.ms), fraction: round(p.fraction), run: 'simulated' })),
     ...cdfOf(real).map((p) => ({ ms: round(p.ms), fraction: round(p.fraction), run: 'real' })),
   ];
-  const cut = round(Math.max(sim.latencyMs.p99, real.latencyMs.p99) * 1.3, 3);
+  const cut = round(Math.max(quantileOf(sim.latencyMs, 'p99') ?? 0, quantileOf(real.latencyMs, 'p99') ?? 0) * 1.3, 3);
   return {
     $schema: SCHEMA,
     title: { text: `Finality latency CDF, simulated vs real: ${real.scenario} seed ${real.seed}`, subtitle: `KS distance ${ks}; axis cut at 1.3 × the larger p99` },

@@ -4,7 +4,7 @@
  * client latency distributions, a verdict against tolerances, and whether
  * the simulated run used the CPU costs the real run calibrated.
  */
-import type { RunSummary } from '../../metrics/summary.js';
+import { quantileOf, type RunSummary } from '../../metrics/summary.js';
 import { ksDistance } from './ks.js';
 
 export interface Tolerances {
@@ -64,12 +64,12 @@ function row(figure: string, sim: number | null, real: number | null, tolerance?
 export function comparePair(sim: RunSummary, real: RunSummary, tol: Tolerances = DEFAULT_TOLERANCES): PairComparison {
   const rows: FigureRow[] = [
     row('TPS (sustained)', sim.tps, real.tps, tol.tps),
-    row('client latency p50 (ms)', sim.latencyMs.p50, real.latencyMs.p50, tol.p50),
-    row('client latency p95 (ms)', sim.latencyMs.p95, real.latencyMs.p95, tol.p95),
-    row('client latency p99 (ms)', sim.latencyMs.p99, real.latencyMs.p99),
-    row('node latency p50 (ms)', sim.nodeLatencyMs.p50, real.nodeLatencyMs.p50),
-    row('node latency p95 (ms)', sim.nodeLatencyMs.p95, real.nodeLatencyMs.p95),
-    row('node latency p99 (ms)', sim.nodeLatencyMs.p99, real.nodeLatencyMs.p99),
+    row('client latency p50 (ms)', quantileOf(sim.latencyMs, 'p50'), quantileOf(real.latencyMs, 'p50'), tol.p50),
+    row('client latency p95 (ms)', quantileOf(sim.latencyMs, 'p95'), quantileOf(real.latencyMs, 'p95'), tol.p95),
+    row('client latency p99 (ms)', quantileOf(sim.latencyMs, 'p99'), quantileOf(real.latencyMs, 'p99')),
+    row('node latency p50 (ms)', quantileOf(sim.nodeLatencyMs, 'p50'), quantileOf(real.nodeLatencyMs, 'p50')),
+    row('node latency p95 (ms)', quantileOf(sim.nodeLatencyMs, 'p95'), quantileOf(real.nodeLatencyMs, 'p95')),
+    row('node latency p99 (ms)', quantileOf(sim.nodeLatencyMs, 'p99'), quantileOf(real.nodeLatencyMs, 'p99')),
     row('poll success rate', sim.pollSuccessRate, real.pollSuccessRate),
     row('polls per decision', sim.pollsPerDecision, real.pollsPerDecision),
     row('messages per node per second', sim.messagesPerNodePerSecond, real.messagesPerNodePerSecond),

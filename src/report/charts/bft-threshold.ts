@@ -59,7 +59,7 @@ export function gateLatencyChart(cells: readonly CellResult[]): Chart {
   const values = cells.flatMap((c) => {
     const runs = c.runs.flatMap((r) => (r.summary === null || r.summary.latencyMs.count === 0 ? [] : [r.summary]));
     if (runs.length === 0) return [];
-    return [{ strategy: c.strategy, fraction: round(c.fraction), p50: round(mean(runs.map((s) => s.latencyMs.p50))), p95: round(mean(runs.map((s) => s.latencyMs.p95))) }];
+    return [{ strategy: c.strategy, fraction: round(c.fraction), p50: round(mean(runs.map((s) => s.latencyMs.p50 ?? 0))), p95: round(mean(runs.map((s) => s.latencyMs.p95 ?? 0))) }];
   });
   return {
     name: 'bft-latency',

@@ -69,3 +69,11 @@ export function isClean(p: { byzantineFraction: number; faulted: boolean }): boo
 export function isCleanRun(r: RunSummary): boolean {
   return (r.byzantine?.fraction ?? 0) === 0 && r.faultWindows.length === 0;
 }
+
+/** A run's latency CDF (ms, fraction <= ms); from its quantiles when it has no CDF; empty when it has no samples. */
+export function latencyCdfOf(r: RunSummary): Array<{ ms: number; fraction: number }> {
+  if (r.latencyCdf !== undefined && r.latencyCdf.length > 1) return r.latencyCdf;
+  const l = r.latencyMs;
+  if (l.count === 0 || l.p50 === null || l.p95 === null || l.p99 === null || l.max === null) return [];
+  return [{ ms: 0, fraction: 0 }, { ms: l.p50, fraction: 0.5 }, { ms: l.p95, fraction: 0.95 }, { ms: l.p99, fraction: 0.99 }, { ms: l.max, fraction: 1 }];
+}

@@ -1,12 +1,6 @@
 /** Client-observed latency CDF, one line per sweep point (first seed); from quantiles when a run has no CDF. */
-import type { RunSummary } from '../../metrics/summary.js';
-import { CONFIG, HEIGHT, MAX_SERIES, SCHEMA, WIDTH, round, seriesLabel, type Chart, type ChartInput } from './common.js';
-
-function cdfOf(r: RunSummary): Array<{ ms: number; fraction: number }> {
-  if (r.latencyCdf !== undefined && r.latencyCdf.length > 1) return r.latencyCdf;
-  const l = r.latencyMs;
-  return [{ ms: 0, fraction: 0 }, { ms: l.p50, fraction: 0.5 }, { ms: l.p95, fraction: 0.95 }, { ms: l.p99, fraction: 0.99 }, { ms: l.max, fraction: 1 }];
-}
+import { quantileOf, type RunSummary } from '../../metrics/summary.js';
+import { CONFIG, HEIGHT, MAX_SERIES, SCHEMA, WIDTH, latencyCdfOf, round, seriesLabel, type Chart, type ChartInput } from './common.js';
 
 export function latencyCdf({ runs }: ChartInput): Chart | null {
   const seen = new Set<string>();
@@ -22,10 +16,10 @@ export function latencyCdf({ runs }: ChartInput): Chart | null {
   chosen.sort((a, b) => a.nodes - b.nodes);
   const order = [...new Set(chosen.map((r) => `${r.nodes} nodes ${seriesLabel(r.point)}`.replace(/ all$/, '')))];
   // A few very late transactions would squeeze every curve to the left: cut the axis past the largest p99.
-  const p99 = Math.max(...chosen.map((r) => r.latencyMs.p99));
-  const max = Math.max(...chosen.map((r) => r.latencyMs.max));
+  const p99 = Math.max(...chosen.map((r) => quantileOf(r.latencyMs, 'p99') ?? 0));
+  const max = Math.max(...chosen.map((r) => quantileOf(r.latencyMs, 'max') ?? 0));
   const cut = max > p99 * 1.5 ? round(p99 * 1.3, 2) : undefined;
-  const values = chosen.flatMap((r) => cdfOf(r).map((p) => ({ ms: round(p.ms), fraction: round(p.fraction), series: `${r.nodes} nodes ${seriesLabel(r.point)}`.replace(/ all$/, '') })));
+  const values = chosen.flatMap((r) => latencyCdfOf(r).map((p) => ({ ms: round(p.ms), fraction: round(p.fraction), series: `${r.nodes} nodes ${seriesLabel(r.point)}`.replace(/ all$/, '') })));
   return {
     name: 'latency-cdf',
     title: 'Latency CDF',

@@ -1,4 +1,5 @@
 /** p95 finality latency against node count, with the fitted a + b·ln(N) curve and its R² in the title. */
+import { quantileOf } from '../../metrics/summary.js';
 import { fitLog } from '../stats.js';
 import { CONFIG, HEIGHT, SCHEMA, WIDTH, isClean, isCleanRun, nodesAxis, round, type Chart, type ChartInput } from './common.js';
 
@@ -8,7 +9,8 @@ export function latencyVsNodes(input: ChartInput): Chart | null {
   const nodes = [...new Set(points.map((p) => p.nodes))].sort((a, b) => a - b);
   if (nodes.length < 2) return null;
   // Fit over every run (not point means), so seeds weigh in.
-  const fit = fitLog(runs.map((r) => ({ x: r.nodes, y: r.latencyMs.p95 })));
+  // Runs with no finality samples have no p95 (not 0 ms): they are left out.
+  const fit = fitLog(runs.flatMap((r) => { const y = quantileOf(r.latencyMs, 'p95'); return y === null ? [] : [{ x: r.nodes, y }]; }));
   if (fit === null) return null;
   const lo = nodes[0] ?? 1;
   const hi = nodes[nodes.length - 1] ?? 1;
@@ -16,7 +18,7 @@ export function latencyVsNodes(input: ChartInput): Chart | null {
     const n = lo * (hi / lo) ** (i / 49);
     return { nodes: round(n), fit: round(fit.a + fit.b * Math.log(n)) };
   });
-  const measured = points.map((p) => ({ nodes: p.nodes, p95: round(p.p95.mean), lo: round(p.p95.lo), hi: round(p.p95.hi) }));
+  const measured = points.filter((p) => p.p95.n > 0).map((p) => ({ nodes: p.nodes, p95: round(p.p95.mean), lo: round(p.p95.lo), hi: round(p.p95.hi) }));
   const x = nodesAxis(nodes);
   const sign = fit.b < 0 ? '−' : '+';
   return {
