@@ -7,15 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Micros } from '../host.js';
+import type { Block } from '../snowman/block.js';
 import { FakeNetwork } from './fake-network.testkit.js';
+import type { EngineOptions } from './config.js';
 import type { Message } from './messages.js';
 import { GENESIS, block, sharedConfig } from './node-fixture.testkit.js';
+import { defaultBenchlistConfig } from '../networking/benchlist.js';
 import type { DropReason, PollOutcome } from './observer.js';
+import { ScriptedPeers } from './scripted-peers.testkit.js';
 import { SnowmanNode, type ClientTx } from './snowman-node.js';
 
 /** Node 0 is real; nodes 1..4 are scripted peers; K = 5 over 5 unit stakes: every poll asks everyone once. */
-function scripted() {
-  const shared = sharedConfig([1, 1, 1, 1, 1], { k: 5, alphaPreference: 3, alphaConfidence: 4, beta: 10, concurrentRepolls: 1 });
+function scripted(options: Partial<EngineOptions> = {}, beta = 10) {
+  const shared = sharedConfig([1, 1, 1, 1, 1], { k: 5, alphaPreference: 3, alphaConfidence: 4, beta, concurrentRepolls: 1 }, options);
   const net = new FakeNetwork<Message, ClientTx>(5, 7, () => 1_000);
   const outcomes: PollOutcome[] = [];
   const drops: DropReason[] = [];
@@ -23,6 +27,15 @@ function scripted() {
   net.attach(0, node);
   net.startAll();
   return { net, node, outcomes, drops };
+}
+
+/** Peer 1 pushes `b`; returns the request id of the poll node 0 then starts on it. */
+function pollOn(net: FakeNetwork<Message, ClientTx>, b: Block): number {
+  net.inject(1, 0, { kind: 'push-query', requestId: 1, block: b, requestedHeight: 1 });
+  net.runUntil(10);
+  const q = net.outbox.find((s) => s.msg.kind === 'pull-query' && s.msg.blockId === b.id);
+  if (q?.msg.kind !== 'pull-query') throw new Error('no poll');
+  return q.msg.requestId;
 }
 
 const count = (drops: readonly DropReason[], r: DropReason): number => drops.filter((d) => d === r).length;
@@ -82,6 +95,45 @@ describe('SnowmanNode networking (AvalancheGo sender, handler, router)', () => {
     // Only one vote of node 2 counted: self + 2 = 2 votes, the poll still open.
     expect(outcomes).toEqual([]);
     expect(node.numOpenPolls()).toBe(1);
+  });
+
+  it('a late answer to a poll that finished early still fetches the block it names (chain_router.go keeps the request)', () => {
+    const { net, outcomes, drops } = scripted();
+    const b1 = block(1, 1, GENESIS);
+    const rid = pollOn(net, b1);
+    for (const from of [1, 2, 3]) net.inject(from, 0, { kind: 'chits', requestId: rid, preferredId: b1.id, preferredIdAtHeight: b1.id, acceptedId: GENESIS.id, acceptedHeight: 0 });
+    net.runUntil(20);
+    // Self + 3 = alphaConfidence: the poll finished before peer 4 answered.
+    expect(outcomes[0]).toMatchObject({ requestId: rid, receivedSlots: 4 });
+    const b2 = block(4, 2, b1);
+    net.inject(4, 0, { kind: 'chits', requestId: rid, preferredId: b2.id, preferredIdAtHeight: b1.id, acceptedId: GENESIS.id, acceptedHeight: 0 });
+    net.runUntil(30);
+    // Handled as AvalancheGo's engine handles it: the unknown block it prefers is fetched from it.
+    expect(count(drops, 'unrequested')).toBe(0);
+    expect(net.outbox.some((s) => s.to === 4 && s.msg.kind === 'get' && s.msg.blockId === b2.id)).toBe(true);
+    // Its router entry is gone: a second answer is unrequested.
+    net.inject(4, 0, { kind: 'chits', requestId: rid, preferredId: b2.id, preferredIdAtHeight: b1.id, acceptedId: GENESIS.id, acceptedHeight: 0 });
+    net.runUntil(40);
+    expect(count(drops, 'unrequested')).toBe(1);
+  });
+
+  it('a silent peer of polls that finished early still times out: benched after two failures, then failed at once', () => {
+    // maxPortion 0.5 so that one of five unit stakes may be benched; beta high so that b1 keeps being polled.
+    const { net, node, drops } = scripted({ benchlist: { ...defaultBenchlistConfig({ k: 5, alphaConfidence: 4 }), maxPortion: 0.5 } }, 1_000_000);
+    const b1 = block(1, 1, GENESIS);
+    net.inject(1, 0, { kind: 'push-query', requestId: 1, block: b1, requestedHeight: 1 });
+    // Peers 1..3 answer every query at once; peer 4 never does. Every poll finishes early (alphaConfidence = 4).
+    const peers = new ScriptedPeers(net, (peer) => peer !== 4);
+    const answerUntil = (until: Micros): void => peers.runUntil(until);
+    // The timeout drops from its initial 5 s to the 2 s minimum within the first polls' answers.
+    answerUntil(1_900_000);
+    expect(node.numProcessing()).toBe(1);
+    expect(node.benchedPeers()).toEqual([]);
+    expect(count(drops, 'failed-fast')).toBe(0);
+    // The 2 s timeouts of the first such polls fail peer 4 (a benchlist failure each): above 0.5 after the second.
+    answerUntil(2_200_000);
+    expect(node.benchedPeers()).toEqual([4]);
+    expect(count(drops, 'failed-fast')).toBeGreaterThan(0);
   });
 
   it('the adaptive request timeout follows a step change in latency, up and back down', () => {

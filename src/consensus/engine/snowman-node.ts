@@ -264,6 +264,11 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     return this.ctx.sender.failedFast;
   }
 
+  /** Peers benched now (AvalancheGo benchlist), ascending. */
+  benchedPeers(): readonly NodeId[] {
+    return this.ctx.alive ? this.ctx.benchlist.benched() : [];
+  }
+
   /** The current request timeout (AvalancheGo's adaptive timeout). */
   requestTimeoutUs(): Micros {
     return this.ctx.timeouts.timeoutDuration();

@@ -17,18 +17,29 @@ import { voteCounts } from './vote-graph.js';
 
 const EMPTY_VOTES: ReadonlyMap<BlockId, number> = new Map();
 
+/** One peer a query went to, until it answers or the query times out. */
+interface RouterEntry {
+  readonly peer: NodeId;
+  handled: boolean;
+}
+
 export class Voter {
   /** Open queries and their timeouts. */
   private readonly queries: RequestTracker<Message>;
   /** Last accepted block each peer reported in chits (AvalancheGo tracker.Accepted). */
   private readonly peerAccepted = new Map<NodeId, { id: BlockId; height: number }>();
   /**
-   * Peers whose chits for an open poll arrived but whose vote waits for
-   * blocks to be fetched: their request is answered (the router cleared its
-   * timeout), so the poll's timeout does not fail them, and a second answer
-   * is unrequested.
+   * The router's entries of each query sent to a sample (chain_router.go
+   * timedRequests, one per peer asked): a peer that has neither answered
+   * nor timed out. They outlive the poll: a poll that finished early still
+   * takes its late answers (the peer's accepted block noted, the blocks it
+   * names fetched; the vote finds no poll) and its timeout still fails the
+   * silent peers (benchlist, adaptive timeout). `handled`: the failure was
+   * delivered at once (unreachable or benched, sender.go), so an answer
+   * only counts as a response and is not passed on (chain_router.go
+   * `req.handled`, AvalancheGo 29f1d23ed7).
    */
-  private readonly awaiting = new Map<RequestId, NodeId[]>();
+  private readonly routed = new Map<RequestId, RouterEntry[]>();
   private frontierTimer: TimerHandle | undefined;
 
   constructor(private readonly ctx: NodeContext) {
@@ -95,6 +106,8 @@ export class Voter {
       return;
     }
     const deadlineUs = this.queries.register(requestId);
+    const routed: RouterEntry[] = [];
+    this.routed.set(requestId, routed);
     const requestedHeight = ctx.consensus.lastAccepted().height + 1;
     // One immutable message shared by every recipient; each distinct validator gets it once.
     const msg: Message =
@@ -104,7 +117,12 @@ export class Voter {
     for (let i = 0; i < slots.length; i++) {
       const vdr = slots[i]!;
       if (slots.indexOf(vdr) < i) continue; // a validator filling several slots is queried once
-      if (!ctx.sender.request(vdr, msg, () => this.queryFailed(vdr, requestId))) ctx.observer.onDrop?.('failed-fast', ctx.id, now);
+      const entry: RouterEntry = { peer: vdr, handled: false };
+      routed.push(entry);
+      if (!ctx.sender.request(vdr, msg, () => this.queryFailed(vdr, requestId))) {
+        entry.handled = true;
+        ctx.observer.onDrop?.('failed-fast', ctx.id, now);
+      }
     }
   }
 
@@ -138,15 +156,27 @@ export class Voter {
     ctx.sender.request(peer, { kind: 'pull-query', requestId, blockId: ctx.consensus.preference(), requestedHeight, deadlineUs }, () => this.gossipFailed(requestId));
   }
 
+  /**
+   * A query's timeout: every peer still in the router's entries failed
+   * (timeout manager: a benchlist failure and the whole wait fed to the
+   * adaptive timeout; requests to itself unmeasured), and the ones whose
+   * failure was not delivered yet get QueryFailed (a no-op once the poll is
+   * over).
+   */
   onQueryTimeout(requestId: RequestId): void {
+    const ctx = this.ctx;
+    const now = ctx.host.now();
     const gossipPeer = this.queries.peerOf(requestId);
-    const waiting = this.awaiting.get(requestId);
-    const outstanding = gossipPeer !== undefined ? [gossipPeer] : this.ctx.polls.outstanding(requestId);
-    const failed = waiting === undefined ? outstanding : outstanding.filter((v) => !waiting.includes(v));
+    if (gossipPeer !== undefined) {
+      this.queries.expire(requestId, 1);
+      ctx.benchlist.registerFailure(gossipPeer, now);
+      return;
+    }
+    const failed = (this.routed.get(requestId) ?? []).filter((e) => e.peer !== ctx.id);
+    this.routed.delete(requestId);
     this.queries.expire(requestId, failed.length);
-    const now = this.ctx.host.now();
-    for (const vdr of failed) this.ctx.benchlist.registerFailure(vdr, now);
-    if (gossipPeer === undefined) for (const vdr of failed) this.queryFailed(vdr, requestId);
+    for (const e of failed) ctx.benchlist.registerFailure(e.peer, now);
+    for (const e of failed) if (!e.handled) this.queryFailed(e.peer, requestId);
   }
 
   private gossipFailed(requestId: RequestId): void {
@@ -167,18 +197,34 @@ export class Voter {
   // ----------------------------------------------------------------- voting
 
   /**
-   * Chits from a peer (chain_router.go): only an answer to a request this
-   * node sent that peer and still waits for counts; a late or unrequested
-   * one is dropped before it can fetch or vote. False when dropped.
+   * Chits from a peer (chain_router.go): an answer with no router entry
+   * (never asked, answered already, or timed out) is dropped before it can
+   * fetch or vote (false). Otherwise it is a response (benchlist, latency
+   * unless from itself) and, unless its failure was handled already, goes
+   * to the engine, also when its poll has finished (AvalancheGo Chits: the
+   * accepted block noted, the named blocks fetched, the vote finds no poll).
    */
   onChits(from: NodeId, requestId: RequestId, preferredId: BlockId, preferredIdAtHeight: BlockId, acceptedId: BlockId, acceptedHeight: number): boolean {
     const ctx = this.ctx;
-    const inPoll = ctx.polls.isOutstanding(requestId, from) && this.awaiting.get(requestId)?.includes(from) !== true;
-    if (!inPoll && this.queries.peerOf(requestId) !== from) return false;
+    if (this.queries.peerOf(requestId) === from) {
+      ctx.benchlist.registerResponse(from, ctx.host.now());
+      this.queries.settle(requestId, true); // the gossip request is answered
+      this.chits(from, requestId, preferredId, preferredIdAtHeight, acceptedId, acceptedHeight);
+      return true;
+    }
+    const routed = this.routed.get(requestId);
+    const i = routed === undefined ? -1 : routed.findIndex((e) => e.peer === from);
+    if (routed === undefined || i < 0) return false;
+    const { handled } = routed[i]!;
+    routed.splice(i, 1);
     ctx.benchlist.registerResponse(from, ctx.host.now());
-    if (inPoll) this.queries.responded(requestId);
-    else this.queries.settle(requestId, true); // the gossip request is answered
-    this.chits(from, requestId, preferredId, preferredIdAtHeight, acceptedId, acceptedHeight);
+    if (from !== ctx.id) this.queries.responded(requestId);
+    if (routed.length === 0) {
+      // Nobody left to time out: the timer goes (a poll still open waits only for blocks to arrive).
+      this.routed.delete(requestId);
+      this.queries.settle(requestId);
+    }
+    if (!handled) this.chits(from, requestId, preferredId, preferredIdAtHeight, acceptedId, acceptedHeight);
     return true;
   }
 
@@ -207,9 +253,6 @@ export class Voter {
     if (waitFirst) deps.push(preferredId);
     if (waitSecond) deps.push(second);
     const incarnation = ctx.incarnation;
-    const waiting = this.awaiting.get(requestId);
-    if (waiting === undefined) this.awaiting.set(requestId, [from]);
-    else waiting.push(from);
     ctx.jobs.schedule(
       {
         run: () => {
@@ -225,12 +268,6 @@ export class Voter {
   /** AvalancheGo voter.Execute: vote for the first option with a processing ancestor, else drop. */
   private castVote(from: NodeId, requestId: RequestId, first: BlockId, second: BlockId | undefined): void {
     const issuer = this.ctx.issuer;
-    const waiting = this.awaiting.get(requestId);
-    if (waiting !== undefined) {
-      const i = waiting.indexOf(from);
-      if (i >= 0) waiting.splice(i, 1);
-      if (waiting.length === 0) this.awaiting.delete(requestId);
-    }
     let target = issuer.processingAncestor(first);
     if (target === undefined && second !== undefined) target = issuer.processingAncestor(second);
     if (target !== undefined) this.applyResults(this.ctx.polls.vote(requestId, from, target));
@@ -243,8 +280,8 @@ export class Voter {
     const now = ctx.host.now();
     const alphaPreference = ctx.cfg.params.alphaPreference;
     for (const r of results) {
-      this.queries.settle(r.requestId);
-      this.awaiting.delete(r.requestId);
+      // The timeout stays while peers asked have not answered (their router entries outlive the poll).
+      if (!this.routed.has(r.requestId)) this.queries.settle(r.requestId);
       // Older results applied just before may have decided some voted blocks.
       const { votes, maxTransitive } = this.votableResult(r.votes);
       const decisions = ctx.consensus.recordPoll(votes);
@@ -308,6 +345,6 @@ export class Voter {
     this.frontierTimer = undefined;
     this.queries.clear();
     this.peerAccepted.clear();
-    this.awaiting.clear();
+    this.routed.clear();
   }
 }
