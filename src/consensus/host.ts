@@ -39,6 +39,15 @@ export interface Host<M> {
    * once (snow/networking/sender) and for the connected-stake gates.
    */
   isConnected(peer: NodeId): boolean;
+  /**
+   * Optional: a number that changes whenever `isConnected` may answer
+   * differently for some peer (a crash or restart took effect, a partition
+   * began or healed). A node uses it only to skip recomputing what it derives
+   * from every peer's connectivity (the connected-stake figure: O(validators)
+   * per frontier tick) while nothing changed; a host that cannot tell omits it
+   * and the node recomputes every time, with the same result.
+   */
+  connectivityVersion?(): number;
 }
 
 /** What a host drives: the inputs a node engine accepts. */

@@ -90,6 +90,8 @@ export class Network {
   private readonly fromMask: Uint32Array;
   private readonly toMask: Uint32Array;
   private rulesUsed = 0;
+  /** Counts partition-rule changes (grudges added, heals): `blocked` answers the same while it stays. */
+  rulesVersion = 0;
   private lossP: number;
   /** Per-node loss probability (messages from or to the node), set by set-loss faults with a node list. */
   private readonly nodeLossP: Float64Array;
@@ -189,6 +191,7 @@ export class Network {
 
   /** Adds a grudge (rules are bits in per-node masks: drop iff fromMask[src] & toMask[dst]). */
   addGrudge(g: Grudge): void {
+    this.rulesVersion++;
     if (g.kind === 'one-way') {
       const bit = this.takeRuleBit(1);
       for (const n of g.from) {
@@ -224,6 +227,7 @@ export class Network {
 
   /** Removes every grudge. */
   heal(): void {
+    this.rulesVersion++;
     this.fromMask.fill(0);
     this.toMask.fill(0);
     this.rulesUsed = 0;

@@ -195,6 +195,47 @@ describe('partitions', () => {
   });
 });
 
+describe('Host.connectivityVersion', () => {
+  it('moves when a crash, restart, partition or heal takes effect, and only then', () => {
+    // Node 0 samples, every 5 ms, its version and what isConnected says of node 1.
+    const seen: Array<[number, number, boolean]> = [];
+    const { sim } = scripted(3, FAST, 0, (id) =>
+      id === 0
+        ? {
+            start: (h) => h.setTimer(0, 0),
+            timer: (h) => {
+              seen.push([h.now(), h.connectivityVersion!(), h.isConnected(1)]);
+              h.setTimer(5_000, 0);
+            },
+          }
+        : {},
+      { durationUs: 40_000 },
+    );
+    sim.scheduleFault(10_000, { kind: 'crash', node: 1 });
+    sim.scheduleFault(20_000, { kind: 'restart', node: 1 });
+    sim.scheduleFault(25_000, { kind: 'partition', grudge: { kind: 'split', groups: [[0], [1, 2]] } });
+    sim.scheduleFault(35_000, { kind: 'heal' });
+    sim.run();
+    // Equal versions must mean equal answers; every change of answer must come with a new version.
+    for (let i = 1; i < seen.length; i++) {
+      const [, v0, c0] = seen[i - 1]!;
+      const [, v1, c1] = seen[i]!;
+      if (v0 === v1) expect(c1).toBe(c0);
+    }
+    expect(seen.map(([t, , c]) => [t, c])).toEqual([
+      [0, true], [5_000, true], [10_000, false], [15_000, false], [20_000, true],
+      [25_000, false], [30_000, false], [35_000, true], [40_000, true],
+    ]);
+    const versions = seen.map(([, v]) => v);
+    // Constant between faults, a new value at each of the four.
+    expect(new Set(versions).size).toBe(5);
+    expect(versions[0]).toBe(versions[1]);
+    expect(versions[2]).toBe(versions[3]);
+    expect(versions[5]).toBe(versions[6]);
+    expect(versions[7]).toBe(versions[8]);
+  });
+});
+
 describe('crash, restart and pause', () => {
   it('a crashed node processes nothing until restart; its timers are discarded', () => {
     const clients: ClientSource<string> = (() => {

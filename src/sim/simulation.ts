@@ -140,6 +140,14 @@ export class Simulation<M, C> {
    * not known here); a fault counts from its time on.
    */
   private readonly downChanges: Array<Array<{ readonly at: Micros; readonly down: boolean }>> = [];
+  /**
+   * Every node's scheduled crash and restart times, sorted, and how many of
+   * them are at or before now: with the network's partition-rule version, the
+   * Host.connectivityVersion every node reads (isConnected answers the same
+   * while neither moves).
+   */
+  private readonly downTimes: Micros[] = [];
+  private downTimesPassed = 0;
   private readonly epoch: Uint32Array;
   private readonly sources: ClientSource<C>[] = [];
   private readonly sourceNode: number[] = [];
@@ -330,6 +338,12 @@ export class Simulation<M, C> {
       let i = changes.length;
       while (i > 0 && changes[i - 1]!.at > atUs) i--;
       changes.splice(i, 0, { at: atUs, down: fault.kind === 'crash' });
+      const times = this.downTimes;
+      let j = times.length;
+      while (j > 0 && times[j - 1]! > atUs) j--;
+      times.splice(j, 0, atUs);
+      // One at or before now already counts (scheduledDown reads it): it is passed at once.
+      if (atUs <= this.now && j <= this.downTimesPassed) this.downTimesPassed++;
     }
     if (node >= 0 && !this.isLocal(node)) {
       // Another shard applies it; the run-wide fault counter still advances, so sequence numbers match.
@@ -346,6 +360,15 @@ export class Simulation<M, C> {
     const changes = this.downChanges[node]!;
     for (let i = changes.length - 1; i >= 0; i--) if (changes[i]!.at <= this.now) return changes[i]!.down;
     return false;
+  }
+
+  /** Changes whenever some node's isConnected may answer differently (Host.connectivityVersion). */
+  private connectivityVersion(): number {
+    const times = this.downTimes;
+    let passed = this.downTimesPassed;
+    while (passed < times.length && times[passed]! <= this.now) passed++;
+    this.downTimesPassed = passed;
+    return passed + this.net.rulesVersion;
   }
 
   /** Ends the run after the current event with outcome completed/stopped. */
@@ -468,9 +491,9 @@ export class Simulation<M, C> {
       cancelTimer: (handle) => this.cancelTimer(id, handle),
       random: () => rng.next(),
       chargeCpu: (cost) => this.chargeCpu(id, cost),
-      // Reachable: alive, and no partition rule drops messages either way.
       // Reachable: not crashed (by the fault schedule), and no partition rule drops messages either way.
       isConnected: (peer) => peer === id || (!this.scheduledDown(peer) && !this.net.blocked(id, peer) && !this.net.blocked(peer, id)),
+      connectivityVersion: () => this.connectivityVersion(),
     };
   }
 

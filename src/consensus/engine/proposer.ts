@@ -34,7 +34,19 @@ export function hashSource(seed: number, slot: number): UniformSource {
   };
 }
 
+/** Slots remembered by ProposerSchedule's memo (a power of two). */
+const MEMO_SLOTS = 1 << 14;
+
 export class ProposerSchedule {
+  /**
+   * Memo of proposerOf (a pure function of the slot): every node scans the
+   * same slots ahead for its own, up to SLOT_SCAN_HORIZON each, so at 10k
+   * nodes each slot's proposer is asked for thousands of times. Direct-mapped
+   * by slot; `memoSlot` holds which slot an entry is for (-1: empty).
+   */
+  private readonly memoSlot = new Float64Array(MEMO_SLOTS).fill(-1);
+  private readonly memoProposer = new Int32Array(MEMO_SLOTS);
+
   constructor(
     private readonly validators: ValidatorSet,
     private readonly seed: number,
@@ -55,6 +67,15 @@ export class ProposerSchedule {
 
   /** The proposer of a slot, drawn with probability proportional to stake. */
   proposerOf(slot: number): NodeId {
+    const i = slot & (MEMO_SLOTS - 1);
+    if (this.memoSlot[i] === slot) return this.memoProposer[i]!;
+    const p = this.drawProposer(slot);
+    this.memoSlot[i] = slot;
+    this.memoProposer[i] = p;
+    return p;
+  }
+
+  private drawProposer(slot: number): NodeId {
     const unit = uniformInt(hashSource(this.seed, slot), this.validators.totalStake);
     return this.validators.ownerOfUnit(unit);
   }

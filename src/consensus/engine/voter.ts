@@ -13,6 +13,7 @@ import type { NodeContext } from './node-context.js';
 import type { FinishedPoll } from './poll-set.js';
 import { RequestTracker } from './request-tracker.js';
 import { setTimer, TimerKind } from './timer-tags.js';
+import { PeerAccepted } from './peer-accepted.js';
 import { voteCounts } from './vote-graph.js';
 
 const EMPTY_VOTES: ReadonlyMap<BlockId, number> = new Map();
@@ -27,7 +28,7 @@ export class Voter {
   /** Open queries and their timeouts. */
   private readonly queries: RequestTracker<Message>;
   /** Last accepted block each peer reported in chits (AvalancheGo tracker.Accepted). */
-  private readonly peerAccepted = new Map<NodeId, { id: BlockId; height: number }>();
+  private readonly peerAccepted: PeerAccepted;
   /**
    * The router's entries of each query sent to a sample (chain_router.go
    * timedRequests, one per peer asked): a peer that has neither answered
@@ -44,6 +45,7 @@ export class Voter {
 
   constructor(private readonly ctx: NodeContext) {
     this.queries = new RequestTracker(ctx.host, TimerKind.QueryTimeout, () => ctx.timeouts);
+    this.peerAccepted = new PeerAccepted(ctx.cfg.validators.size);
   }
 
   // --------------------------------------------------------------- answering
@@ -230,12 +232,7 @@ export class Voter {
 
   private chits(from: NodeId, requestId: RequestId, preferredId: BlockId, preferredIdAtHeight: BlockId, acceptedId: BlockId, acceptedHeight: number): void {
     const ctx = this.ctx;
-    const known = this.peerAccepted.get(from);
-    if (known === undefined) this.peerAccepted.set(from, { id: acceptedId, height: acceptedHeight });
-    else if (known.id !== acceptedId || known.height !== acceptedHeight) {
-      known.id = acceptedId;
-      known.height = acceptedHeight;
-    }
+    this.peerAccepted.set(from, acceptedId, acceptedHeight);
     const issuer = ctx.issuer;
     issuer.issueFromById(from, preferredId);
     // The second option (the preference at the queried height) only when it differs.

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARAMS } from '../params.js';
+import { ContinuousAverager } from './averager.js';
 import { type BenchChange, Benchlist, type BenchlistConfig, benchlistProblems, defaultBenchlistConfig, defaultMaxPortion } from './benchlist.js';
 
 const MS = 1_000;
@@ -141,5 +142,34 @@ describe('Benchlist (benchlist.go)', () => {
     expect(benchlistProblems({ ...DEFAULTS, halflifeUs: 0 })).toEqual([{ field: 'halflife', message: 'fails 0 < halflife (halflife = 0us)' }]);
     expect(benchlistProblems({ ...DEFAULTS, durationUs: -1 })).toEqual([{ field: 'duration', message: 'fails 0 < duration (duration = -1us)' }]);
     expect(() => list({ maxPortion: 2 }, 1)).toThrow('benchlist: maxPortion fails 0 <= maxPortion < 1 (maxPortion = 2)');
+  });
+
+  it('keeps each peer\'s average bit for bit as ContinuousAverager does, with or without the validator count (flat arrays)', () => {
+    // No benching (the bench threshold is out of reach), so every observation only moves the averages.
+    const cfg: BenchlistConfig = { ...DEFAULTS, halflifeUs: 40 * MS, benchProbability: 1, unbenchProbability: 0 };
+    const w = [3, 1, 0, 2, 5, 1, 1, 4];
+    const sized = new Benchlist(cfg, { ...stakes(...w), size: w.length });
+    const growing = new Benchlist(cfg, stakes(...w));
+    const ref = new Map<number, ContinuousAverager>();
+    let x = 12345;
+    let now = 0;
+    for (let i = 0; i < 3_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const node = x % w.length;
+      const fails = (x >>> 8) % 7 === 0; // mostly answers: a peer's sum stays exactly 0 until it first fails
+      now += (x >>> 12) % 3 === 0 ? 0 : (x >>> 16) % (10 * MS);
+      for (const b of [sized, growing]) {
+        if (fails) b.registerFailure(node, now);
+        else b.registerResponse(node, now);
+      }
+      if (w[node] === 0) continue;
+      let a = ref.get(node);
+      if (a === undefined) ref.set(node, (a = new ContinuousAverager(0, cfg.halflifeUs, now)));
+      a.observe(fails ? 1 : 0, now);
+      expect(sized.failureProbability(node)).toBe(a.read());
+      expect(growing.failureProbability(node)).toBe(a.read());
+    }
+    expect(sized.failureProbability(2)).toBeUndefined(); // no stake: never tracked
+    expect([...ref.keys()].length).toBe(7);
   });
 });

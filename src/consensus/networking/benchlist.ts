@@ -28,7 +28,6 @@
  * 0.2, duration 5 min.
  */
 import type { Micros, NodeId } from '../host.js';
-import { ContinuousAverager } from './averager.js';
 import { type ConfigProblem, showUs } from './problems.js';
 
 export interface BenchlistConfig {
@@ -87,6 +86,8 @@ export function benchlistProblems(c: BenchlistConfig): ConfigProblem[] {
 export interface StakeView {
   readonly totalStake: number;
   stakeOf(node: NodeId): number;
+  /** Number of validators (ids 0..size-1), when known: the per-peer arrays are then sized once. */
+  readonly size?: number;
 }
 
 /** A change of a peer's bench state, in the order it happened. */
@@ -95,15 +96,37 @@ export interface BenchChange {
   readonly benched: boolean;
 }
 
-interface Tracked {
-  failure: ContinuousAverager;
-  benched: boolean;
-  /** When a benched peer is let back regardless of its average. */
-  until: Micros;
+/** `b` with `a` copied into its start. */
+function grown<T extends Uint8Array | Float64Array>(a: T, b: T): T {
+  b.set(a);
+  return b;
 }
 
+/** What an observation that changes nothing returns (shared: the hot path allocates nothing). */
+const NO_CHANGES: readonly BenchChange[] = Object.freeze([]);
+
+/**
+ * Per-peer state is flat: every node tracks every peer that answered it, so
+ * at 10,000 nodes one simulation holds ~10^8 entries, and a Map of records
+ * with an averager object each (~200 bytes an entry, growing until every
+ * peer has answered) does not fit. Each peer's failure average
+ * (ContinuousAverager's three fields, updated by the same formula: see
+ * averager.ts) lives in typed arrays indexed by node id: the normalizer and
+ * the last update time always, the weighted sum only once it is non-zero (a
+ * peer that never failed has a weighted sum of exactly 0 and a probability of
+ * exactly 0), which keeps a peer at 17 bytes.
+ */
 export class Benchlist {
-  private readonly nodes = new Map<NodeId, Tracked>();
+  /** halflife / ln 2, as ContinuousAverager computes it. */
+  private readonly tau: number;
+  /** 1 while a peer is tracked (it has stake and was observed). */
+  private tracked: Uint8Array;
+  private normalizer: Float64Array;
+  private lastUpdated: Float64Array;
+  /** Weighted sums that are not 0 (absent: exactly 0). */
+  private readonly weightedSum = new Map<NodeId, number>();
+  /** Benched peers and when each is let back regardless of its average. */
+  private readonly until = new Map<NodeId, Micros>();
   /** Benched peers, kept sorted by id (deterministic scans). */
   private benchedIds: NodeId[] = [];
   private benchedStakeSum = 0;
@@ -114,6 +137,11 @@ export class Benchlist {
   ) {
     const problems = benchlistProblems(cfg);
     if (problems.length > 0) throw new RangeError(`benchlist: ${problems[0]!.field} ${problems[0]!.message}`);
+    this.tau = cfg.halflifeUs / Math.LN2;
+    const n = cfg.maxPortion > 0 ? (stake.size ?? 0) : 0;
+    this.tracked = new Uint8Array(n);
+    this.normalizer = new Float64Array(n);
+    this.lastUpdated = new Float64Array(n);
   }
 
   /** False when maxPortion is 0 (AvalancheGo then uses no benchlist at all). */
@@ -122,18 +150,18 @@ export class Benchlist {
   }
 
   /** `node` answered a request before its timeout. */
-  registerResponse(node: NodeId, now: Micros): BenchChange[] {
+  registerResponse(node: NodeId, now: Micros): readonly BenchChange[] {
     return this.observe(node, 0, now);
   }
 
   /** A request to `node` timed out. */
-  registerFailure(node: NodeId, now: Micros): BenchChange[] {
+  registerFailure(node: NodeId, now: Micros): readonly BenchChange[] {
     return this.observe(node, 1, now);
   }
 
   /** Queries to `node` should fail at once. Call `expire` first to apply the bench duration. */
   isBenched(node: NodeId): boolean {
-    return this.nodes.get(node)?.benched ?? false;
+    return this.until.has(node);
   }
 
   /** Benched peers, by id. */
@@ -146,14 +174,14 @@ export class Benchlist {
   }
 
   failureProbability(node: NodeId): number | undefined {
-    return this.nodes.get(node)?.failure.read();
+    return this.isTracked(node) ? this.read(node) : undefined;
   }
 
   /** When the next benched peer is let back (for the caller's timer), or undefined. */
   nextExpiry(): Micros | undefined {
     let next: Micros | undefined;
     for (const id of this.benchedIds) {
-      const u = this.nodes.get(id)!.until;
+      const u = this.until.get(id)!;
       if (next === undefined || u < next) next = u;
     }
     return next;
@@ -162,62 +190,114 @@ export class Benchlist {
   /** Unbenches every peer benched for its full duration by `now`, with a clean slate (processTimeouts). */
   expire(now: Micros): BenchChange[] {
     const out: BenchChange[] = [];
+    if (this.benchedIds.length === 0) return out;
     // Earliest deadline first, as AvalancheGo's heap pops them.
     const due = this.benchedIds
-      .filter((id) => this.nodes.get(id)!.until <= now)
-      .toSorted((a, b) => this.nodes.get(a)!.until - this.nodes.get(b)!.until || a - b);
+      .filter((id) => this.until.get(id)! <= now)
+      .toSorted((a, b) => this.until.get(a)! - this.until.get(b)! || a - b);
     for (const id of due) {
-      const n = this.nodes.get(id)!;
-      this.unbench(id, n);
-      n.failure = this.prior(now);
+      this.unbench(id);
+      this.prior(id, now);
       out.push({ node: id, benched: false });
     }
     return out;
   }
 
-  private prior(now: Micros): ContinuousAverager {
-    return new ContinuousAverager(0, this.cfg.halflifeUs, now);
+  private isTracked(node: NodeId): boolean {
+    return node >= 0 && node < this.tracked.length && this.tracked[node] === 1;
+  }
+
+  /** A fresh average for `node` at `now`: the optimistic prior 0, worth one observation. */
+  private prior(node: NodeId, now: Micros): void {
+    this.tracked[node] = 1;
+    this.weightedSum.delete(node);
+    this.normalizer[node] = 1;
+    this.lastUpdated[node] = now;
+  }
+
+  private read(node: NodeId): number {
+    return (this.weightedSum.get(node) ?? 0) / this.normalizer[node]!;
+  }
+
+  /** ContinuousAverager.observe on `node`'s average (same formula, same operation order). */
+  private observeAverage(node: NodeId, value: 0 | 1, now: Micros): void {
+    const ws = this.weightedSum.get(node);
+    const sum = ws ?? 0;
+    const delta = this.lastUpdated[node]! - now;
+    let next: number;
+    if (delta < 0) {
+      const w = Math.exp(delta / this.tau);
+      next = value + w * sum;
+      this.normalizer[node] = 1 + w * this.normalizer[node]!;
+      this.lastUpdated[node] = now;
+    } else if (delta === 0) {
+      next = sum + value;
+      this.normalizer[node]! += 1;
+    } else {
+      const w = Math.exp(-delta / this.tau);
+      next = sum + w * value;
+      this.normalizer[node]! += w;
+    }
+    // A clean peer (sum 0) answering keeps a sum of exactly 0: nothing to store.
+    if (ws !== undefined || next !== 0) this.weightedSum.set(node, next);
+  }
+
+  /** Room for `node` in the per-peer arrays (only when the validator count was not given). */
+  private ensure(node: NodeId): void {
+    if (!(Number.isSafeInteger(node) && node >= 0 && node < 2 ** 31)) throw new RangeError(`benchlist: node must be a validator id, got ${node}`);
+    if (node < this.tracked.length) return;
+    const n = Math.max(node + 1, this.tracked.length * 2, 16);
+    this.tracked = grown(this.tracked, new Uint8Array(n));
+    this.normalizer = grown(this.normalizer, new Float64Array(n));
+    this.lastUpdated = grown(this.lastUpdated, new Float64Array(n));
   }
 
   /** The observation, then the bench durations that ran out (AvalancheGo's run loop: events, then timeouts). */
-  private observe(node: NodeId, value: 0 | 1, now: Micros): BenchChange[] {
+  private observe(node: NodeId, value: 0 | 1, now: Micros): readonly BenchChange[] {
     const changes = this.apply(node, value, now);
-    for (const c of this.expire(now)) changes.push(c);
-    return changes;
+    if (this.benchedIds.length === 0) return changes; // nothing can run out (the hot path: every answer is observed)
+    const expired = this.expire(now);
+    return expired.length === 0 ? changes : [...changes, ...expired];
   }
 
   /** processObservation. */
-  private apply(node: NodeId, value: 0 | 1, now: Micros): BenchChange[] {
-    const changes: BenchChange[] = [];
-    if (!this.enabled()) return changes;
-    let n = this.nodes.get(node);
+  private apply(node: NodeId, value: 0 | 1, now: Micros): readonly BenchChange[] {
+    if (!this.enabled()) return NO_CHANGES;
     if (this.stake.stakeOf(node) === 0) {
       // Non-validators are not tracked (unless benched, which only a stake change could cause).
-      if (n !== undefined && !n.benched) this.nodes.delete(node);
-      return changes;
+      if (this.isTracked(node) && !this.until.has(node)) {
+        this.tracked[node] = 0;
+        this.weightedSum.delete(node);
+      }
+      return NO_CHANGES;
     }
-    if (n === undefined) {
-      n = { failure: this.prior(now), benched: false, until: 0 };
-      this.nodes.set(node, n);
+    if (!this.isTracked(node)) {
+      this.ensure(node);
+      this.prior(node, now);
     }
-    n.failure.observe(value, now);
-    const p = n.failure.read();
-    if (!n.benched && p > this.cfg.benchProbability) {
+    this.observeAverage(node, value, now);
+    const benched = this.until.has(node);
+    // A peer with a weighted sum of 0 has probability 0: neither above the bench threshold nor a benched peer to let back.
+    if (!benched && !this.weightedSum.has(node)) return NO_CHANGES;
+    const p = this.read(node);
+    if (!benched && p > this.cfg.benchProbability) {
       const evicted = this.makeRoom(node, p);
-      if (evicted === undefined) return changes;
+      if (evicted === undefined) return NO_CHANGES;
+      const changes: BenchChange[] = [];
       for (const id of evicted) {
-        this.unbench(id, this.nodes.get(id)!);
+        this.unbench(id);
         changes.push({ node: id, benched: false });
       }
-      n.benched = true;
-      n.until = now + this.cfg.durationUs;
+      this.until.set(node, now + this.cfg.durationUs);
       this.insertBenched(node);
       changes.push({ node, benched: true });
-    } else if (n.benched && p < this.cfg.unbenchProbability) {
-      this.unbench(node, n);
-      changes.push({ node, benched: false });
+      return changes;
     }
-    return changes;
+    if (benched && p < this.cfg.unbenchProbability) {
+      this.unbench(node);
+      return [{ node, benched: false }];
+    }
+    return NO_CHANGES;
   }
 
   /**
@@ -232,7 +312,7 @@ export class Benchlist {
     if (after <= maxBenched) return [];
     const target = after - Math.trunc(maxBenched);
     const candidates = this.benchedIds
-      .map((id) => ({ id, p: this.nodes.get(id)!.failure.read() }))
+      .map((id) => ({ id, p: this.read(id) }))
       .filter((c) => c.p < incomingP)
       .toSorted((a, b) => a.p - b.p || a.id - b.id);
     const evict: NodeId[] = [];
@@ -253,8 +333,8 @@ export class Benchlist {
     this.benchedStakeSum += this.stake.stakeOf(id);
   }
 
-  private unbench(id: NodeId, n: Tracked): void {
-    n.benched = false;
+  private unbench(id: NodeId): void {
+    this.until.delete(id);
     this.benchedIds = this.benchedIds.filter((x) => x !== id);
     this.benchedStakeSum -= this.stake.stakeOf(id);
   }
