@@ -77,6 +77,14 @@ describe('avsim cluster run: bad input', () => {
     const b = avsim('cluster', 'run', balancing);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/^avsim: .*balancing\.yaml: byzantine\.strategy: balancing-informed shares one network oracle .* among its nodes in memory, which separate node processes do not have; seed 1 puts its nodes [0-9]+, [0-9]+ in 2 processes \(use --nodes-per-process 5 to run them in one\)\n$/);
+    // --kernel-net puts each node in a namespace of its own: as root the layout is refused, otherwise root is asked for.
+    const knet = avsim('cluster', 'run', file('knet.yaml', OK), '--kernel-net', '--nodes-per-process', '2');
+    expect(knet.code).toBe(2);
+    expect(knet.stderr).toMatch(
+      process.getuid?.() === 0
+        ? /^avsim: .*knet\.yaml: --nodes-per-process: --kernel-net puts every node in a network namespace of its own, so a partition can cut between any two nodes; use --nodes-per-process 1 \(got 2\)\n$/
+        : /^avsim: --kernel-net: needs root /,
+    );
     const sigs = file('small-tx.yaml', OK.replace('workload: {', 'workload: {txBytes: 5000, '));
     expect(avsim('cluster', 'run', sigs).stderr).toMatch(/workload\.txBytes: with real signatures/);
   });

@@ -17,13 +17,35 @@ import { decodeIncoming } from './incoming.js';
 
 const block: Block = { id: 2 ** 17 * 3 + 2, parent: 0, height: 1, proposer: 1, txs: [5, 2 ** 17 + 4], sizeBytes: 16_661, builtAt: 250_000 };
 const MESSAGES: readonly Message[] = [
-  { kind: 'push-query', requestId: 9, block, requestedHeight: 1 },
+  { kind: 'push-query', requestId: 9, block, requestedHeight: 1, deadlineUs: 2_000_000 },
   { kind: 'pull-query', requestId: 10, blockId: block.id, requestedHeight: 1 },
   { kind: 'chits', requestId: 9, preferredId: block.id, preferredIdAtHeight: block.id, acceptedId: 0, acceptedHeight: 0 },
-  { kind: 'get', requestId: 11, blockId: block.id },
+  { kind: 'get', requestId: 11, blockId: block.id, deadlineUs: 500_000 },
   { kind: 'put', requestId: 0, block },
   { kind: 'tx-gossip', txs: [1, 2, 3] },
+  // Bootstrapping (issue 11's networking round): a restarted node asks for the frontier, the accepted ids, the ancestors.
+  { kind: 'get-accepted-frontier', requestId: 12, deadlineUs: 1_000_000 },
+  { kind: 'accepted-frontier', requestId: 12, blockId: block.id },
+  { kind: 'get-accepted', requestId: 13, blockIds: [block.id, 7] },
+  { kind: 'accepted', requestId: 13, blockIds: [block.id] },
+  { kind: 'get-ancestors', requestId: 14, blockId: block.id, deadlineUs: 3_000_000 },
+  { kind: 'ancestors', requestId: 14, blocks: [block, { ...block, id: block.id + 1, height: 2, parent: block.id, txs: [] }] },
 ];
+/** Every kind of Message, so that a kind added to the protocol without a fuzzed frame here fails to compile. */
+const KINDS = {
+  'push-query': true,
+  'pull-query': true,
+  chits: true,
+  get: true,
+  put: true,
+  'tx-gossip': true,
+  'get-accepted-frontier': true,
+  'accepted-frontier': true,
+  'get-accepted': true,
+  accepted: true,
+  'get-ancestors': true,
+  ancestors: true,
+} satisfies Record<Message['kind'], true>;
 const FRAME_REASONS: ReadonlySet<FrameErrorReason> = new Set(['oversized', 'empty', 'unknown-frame', 'truncated', 'bad-hello']);
 const MAX = 1 << 20;
 
@@ -145,6 +167,10 @@ describe('FrameReader and the incoming decoder', () => {
       }
       expectNoThrow(bytes, rng);
     }
+  });
+
+  it('fuzzes every message kind the protocol has', () => {
+    expect(MESSAGES.map((m) => m.kind).toSorted()).toEqual(Object.keys(KINDS).toSorted());
   });
 
   it('never throws on every truncation and every single-byte mutation of a frame of every message kind', () => {
