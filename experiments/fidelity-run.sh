@@ -4,12 +4,16 @@
 #   2. the simulated run with the scenario as written (uncalibrated, for reference);
 #   3. the simulated run with the calibrated cpu section (--set flags from step 1);
 #   4. avsim compare of 3 against 1 (verdict), and of 2 against 1.
-# Usage: experiments/fidelity-run.sh experiments/fidelity-20-constant.yaml [--signatures modelled]
+# Usage: experiments/fidelity-run.sh experiments/fidelity-20-constant.yaml [--signatures modelled] [--kernel-net]
+# With --kernel-net (root) the real run's nodes are in network namespaces and its partitions are nftables
+# rules; the results go to results/fidelity/<name>-kernel-net.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 file=$1; shift
 name=$(basename "$file" .yaml)
-out=results/fidelity/$name
+suffix=
+for a in "$@"; do [ "$a" = --kernel-net ] && suffix=-kernel-net; done
+out=results/fidelity/$name$suffix
 avsim() { node dist/src/cli/main.js "$@"; }
 rm -rf "$out"
 nice -n 10 node dist/src/cli/main.js cluster run "$file" --seed 1 --out "$out/real" --no-progress "$@"
