@@ -84,6 +84,8 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
   private readonly preferenceCache = new Map<VertexId, boolean>();
   private readonly virtuousCache = new Map<VertexId, boolean>();
   private pollNumber = 0;
+  /** Bumped whenever the preferred or accepted frontier may have changed (engine caches its chits by it). */
+  private frontiers = 0;
   private successful = false;
   private out: DecisionBuffer<V> = emptyDecisions();
   // Reused scratch.
@@ -163,6 +165,11 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
     return this.acceptedEdge;
   }
 
+  /** Changes whenever preferences() or acceptedFrontier() may have changed since the last call. */
+  frontierVersion(): number {
+    return this.frontiers;
+  }
+
   quiesce(): boolean {
     return this.cg.quiesce();
   }
@@ -221,6 +228,7 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
     // poll that changes something, as in AvalancheGo (the virtuous frontier
     // is only used optimistically).
     this.update(id);
+    this.frontiers++;
     return this.take();
   }
 
@@ -333,6 +341,7 @@ export class Topological<V extends DagVertex> implements DagConsensus<V> {
 
   /** Recomputes the three frontiers from the old frontier down, deciding vertices on the way. */
   private updateFrontiers(): void {
+    this.frontiers++;
     const old = this.frontier;
     this.frontier = new Set();
     this.preferredSet.clear();

@@ -116,6 +116,8 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   private loopbackTimer: TimerHandle | undefined;
   private frontierTimer: TimerHandle | undefined;
   private gossipTimer: TimerHandle | undefined;
+  /** honestChits() of a consensus instance at a frontier version. */
+  private chitsCache: { readonly of: Topological<Vertex>; readonly version: number; readonly chits: DagChits } | undefined;
   /** Distinct validators of the last poll's sample, in sample order (set by startPoll). */
   private distinctSample: NodeId[] = [];
 
@@ -301,8 +303,23 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
 
   // ---------------------------------------------------------------- queries
 
+  /**
+   * The preferred and accepted frontiers as chits, rebuilt only when the
+   * frontiers changed (most queries arrive between two changes; messages
+   * share the frozen arrays).
+   */
   private honestChits(): DagChits {
-    return { kind: 'chits', preferred: [...this.consensus.preferences()], accepted: [...this.consensus.acceptedFrontier()] };
+    const c = this.consensus;
+    const version = c.frontierVersion();
+    const cached = this.chitsCache;
+    if (cached !== undefined && cached.of === c && cached.version === version) return cached.chits;
+    const chits: DagChits = {
+      kind: 'chits',
+      preferred: Object.freeze([...c.preferences()]),
+      accepted: Object.freeze([...c.acceptedFrontier()]),
+    };
+    this.chitsCache = { of: c, version, chits };
+    return chits;
   }
 
   private sendChits(to: NodeId, requestId: RequestId, queried: VertexId): void {
@@ -384,21 +401,28 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   private onChits(from: NodeId, requestId: RequestId, preferred: readonly VertexId[], accepted: readonly VertexId[]): void {
     this.peerAccepted.set(from, accepted);
     if (!this.polls.isOutstanding(requestId, from)) return;
-    const deps: VertexId[] = [];
+    let deps: VertexId[] | undefined;
+    const c = this.consensus;
     for (const id of preferred) {
+      // Issued vertices (most votes) are neither pending nor requested: nothing to fetch or wait for.
+      if (c.vertexIssued(id)) continue;
       this.issueFromById(from, id);
-      if (this.pending.has(id) || this.requests.has(id)) deps.push(id);
+      if (this.pending.has(id) || this.requests.has(id)) (deps ??= []).push(id);
     }
-    const epoch = this.consensus;
-    this.jobs.schedule(
-      {
-        run: () => {
-          if (!this.alive || this.consensus !== epoch) return;
-          this.applyResults(this.polls.vote(requestId, from, preferred));
+    if (deps === undefined) {
+      // Nothing to wait for: the vote counts now (what the job scheduler does with no dependencies).
+      this.applyResults(this.polls.vote(requestId, from, preferred));
+    } else {
+      this.jobs.schedule(
+        {
+          run: () => {
+            if (!this.alive || this.consensus !== c) return;
+            this.applyResults(this.polls.vote(requestId, from, preferred));
+          },
         },
-      },
-      deps,
-    );
+        deps,
+      );
+    }
     this.attemptToIssueTxs();
   }
 

@@ -19,15 +19,28 @@ import type { RequestId } from './messages.js';
 
 const NO_VOTES: readonly VertexId[] = Object.freeze([]);
 
+interface Answer {
+  readonly slots: number;
+  /** The distinct vertices it names, as indexes into the poll's counts. */
+  readonly idx: number[];
+  /** Every vertex before this position has reached alpha (counts only grow, so it only moves forward). */
+  pos: number;
+}
+
 export class DagPoll {
   /** Validator -> slots still waiting for its answer. */
   private readonly waiting = new Map<NodeId, number>();
   private readonly slots: (readonly VertexId[])[] = [];
   /** Distinct answers with the slots each fills (a validator's answer fills all its slots). */
-  private readonly answers: Array<{ readonly votes: readonly VertexId[]; readonly slots: number }> = [];
-  /** Vertex -> slots that voted for it, kept as answers arrive (finished() runs after every vote). */
-  private readonly count = new Map<VertexId, number>();
+  private readonly answers: Answer[] = [];
+  /** Vertex -> index into counts/marks (flat arrays: no object per vertex and poll). */
+  private readonly index = new Map<VertexId, number>();
+  /** Slots that voted for each vertex. */
+  private readonly counts: number[] = [];
+  /** Last answer naming each vertex (an answer naming it twice counts once). */
+  private readonly marks: number[] = [];
   private pendingSlots: number;
+  private answeredSlots = 0;
 
   constructor(
     private readonly alpha: number,
@@ -58,15 +71,25 @@ export class DagPoll {
     this.pendingSlots -= n;
     for (let i = 0; i < n; i++) this.slots.push(votes);
     if (votes.length === 0) return;
-    this.answers.push({ votes, slots: n });
-    const seen = votes.length > 1 ? new Set<VertexId>() : undefined;
+    this.answeredSlots += n;
+    const { index, counts, marks } = this;
+    const ai = this.answers.length;
+    const idx: number[] = [];
     for (const id of votes) {
-      if (seen !== undefined) {
-        if (seen.has(id)) continue;
-        seen.add(id);
+      let i = index.get(id);
+      if (i === undefined) {
+        i = counts.length;
+        index.set(id, i);
+        counts.push(0);
+        marks.push(-1);
+      } else if (marks[i] === ai) {
+        continue;
       }
-      this.count.set(id, (this.count.get(id) ?? 0) + n);
+      marks[i] = ai;
+      counts[i]! += n;
+      idx.push(i);
     }
+    this.answers.push({ slots: n, idx, pos: 0 });
   }
 
   drop(vdr: NodeId): void {
@@ -75,27 +98,32 @@ export class DagPoll {
 
   /** Slots whose answer named at least one vertex. */
   receivedSlots(): number {
-    let n = 0;
-    for (const s of this.slots) if (s.length > 0) n++;
-    return n;
+    return this.answeredSlots;
   }
 
+  /**
+   * AvalancheGo's Finished(): done when nothing is pending, or when (more
+   * pending than alpha aside) the slots that voted for some vertex below
+   * alpha (partialVotes) and the pending ones could not bring one shared
+   * ancestor to alpha. Each answer keeps a cursor past its vertices that
+   * reached alpha, so the scan costs O(answers) per call plus O(votes) per
+   * poll, not O(votes) per call.
+   */
   finished(): boolean {
     const pending = this.pendingSlots;
     if (pending === 0) return true;
     const alpha = this.alpha;
     if (pending > alpha) return false;
-    // Slots that voted for some vertex still below alpha (AvalancheGo's partialVotes), stopping as soon as
-    // they and the pending slots could bring one shared ancestor to alpha.
-    const count = this.count;
+    const counts = this.counts;
     let partial = 0;
     for (const a of this.answers) {
-      for (const id of a.votes) {
-        if (count.get(id)! < alpha) {
-          partial += a.slots;
-          if (partial + pending >= alpha) return false;
-          break;
-        }
+      const idx = a.idx;
+      let pos = a.pos;
+      while (pos < idx.length && counts[idx[pos]!]! >= alpha) pos++;
+      a.pos = pos;
+      if (pos < idx.length) {
+        partial += a.slots;
+        if (partial + pending >= alpha) return false;
       }
     }
     return partial + pending < alpha;
