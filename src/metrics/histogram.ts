@@ -1,16 +1,18 @@
 /**
- * Latency histogram with bounded memory: log-spaced buckets of 1% relative
- * width, so quantiles carry at most 1% relative error while a 7-day soak at
- * 1,000 TPS (600M samples) still fits in a few kilobytes. Mean, min and max
- * are exact.
+ * Latency histogram with bounded memory: log-spaced buckets of 0.1% relative
+ * width, so a quantile (the geometric middle of its bucket) is within 0.05%
+ * of the sample it stands for: three significant digits, as HdrHistogram's
+ * numberOfSignificantValueDigits = 3 gives (with 1% buckets, p95 at 100 nodes
+ * snapped to the same value for every seed). A 7-day soak at 1,000 TPS
+ * (600M samples) still fits in 216 KB per histogram. Mean, min and max are exact.
  */
 import type { LatencyQuantilesMs } from './summary.js';
 import { toMillis } from '../sim/time.js';
 
-const GROWTH = 1.01;
+const GROWTH = 1.001;
 const LOG_GROWTH = Math.log(GROWTH);
 /** Samples are integer µs; bucket 0 holds [0, 1) µs, bucket b >= 1 holds [GROWTH^(b-1), GROWTH^b). */
-const MAX_BUCKET = 2_700; // GROWTH^2700 µs ≈ 4.6e11 µs ≈ 5 days
+const MAX_BUCKET = 27_000; // GROWTH^27000 µs ≈ 5.3e11 µs ≈ 6 days
 
 /** An empty histogram's summary: "no samples", not zeros. */
 const NO_SAMPLE_SUMMARY: LatencyQuantilesMs = { p50: null, p95: null, p99: null, mean: null, max: null, count: 0 };

@@ -1,9 +1,9 @@
 /**
  * Kolmogorov–Smirnov distance between two latency distributions given as
  * CDF points (ascending ms, fraction of samples <= ms), as run summaries
- * carry them (RunSummary.latencyCdf: 100 quantile points of a 1%-bucket
+ * carry them (RunSummary.latencyCdf: 100 quantile points of a 0.1%-bucket
  * histogram). D = sup over x of |F1(x) − F2(x)|, both CDFs taken as step
- * functions through their points. Resolution: the histogram's 1% buckets
+ * functions through their points. Resolution: the histogram's 0.1% buckets
  * and 100 points, so D is exact to about 0.01.
  */
 export interface CdfPoint {
