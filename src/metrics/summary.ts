@@ -218,6 +218,7 @@ export const RunSummarySchema = z.object({
   cpuUtilisationMax: fraction,
   /** Mean CPU queueing delay per processed message, ms. */
   cpuQueueDelayMs: nonNeg,
+  /** Heap the run retains per virtual node: used heap after a forced full GC at the end of the run (engine and nodes still alive) minus the same before it was built. */
   memoryBytesPerNode: nonNeg,
   /** Time from the last fault healing to the first accepted block after it, ms (null when there were no faults). */
   recoveryMs: nonNeg.nullable(),

@@ -24,6 +24,7 @@ import { RunCollector, type OrderedSink } from './collector.js';
 import { lastHealUs, planFaults } from './fault-timeline.js';
 import { latencyProfileOf, networkConfigOf } from './network-config.js';
 import { stakeUnitsOf } from './stake-of.js';
+import { heapUsedAfterGc } from './retained-heap.js';
 import { summarise } from './summarise.js';
 import { clientSourceFor, loadPhasesOf, twinSourceFor } from './workload.js';
 
@@ -292,7 +293,7 @@ export function wallLimitHit(limit: WallLimit | undefined, simUs: Micros, durati
 export function simulate(scenario: Scenario, options: RunScenarioOptions): FinishedRun {
   const seed = options.seed;
   const n = scenario.nodes.count;
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = heapUsedAfterGc();
   const wallStart = performance.now();
   const { sim, collector, stake, byzantine, byzantineSet, faultPlan, phases, windowEdges, trace, repro } = prepareRun(scenario, options);
 
@@ -326,9 +327,10 @@ export function simulate(scenario: Scenario, options: RunScenarioOptions): Finis
   } finally {
     trace?.close();
   }
-  const result = sim.result();
   const wallSeconds = (performance.now() - wallStart) / 1000;
-  const heapAfter = process.memoryUsage().heapUsed;
+  // Measured while the engine (and through it every node) is still referenced: sim is used below.
+  const heapAfter = heapUsedAfterGc();
+  const result = sim.result();
   return {
     scenario,
     seed,

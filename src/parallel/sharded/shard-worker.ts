@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { protocolOrThrow } from '../../consensus/protocols.js';
 import type { CollectorSnapshot } from '../../runner/collector.js';
 import { prepareRun, wallLimitHit } from '../../runner/run-scenario.js';
+import { heapUsedAfterGc } from '../../runner/retained-heap.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { TraceLanes } from '../../sim/hash.js';
 import type { Micros } from '../../sim/time.js';
@@ -82,7 +83,7 @@ export function isAborted(r: ShardReply): r is ShardAborted {
 }
 
 export default function runShard(task: ShardTask): ShardReply {
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = heapUsedAfterGc();
   const wallStart = performance.now();
   const wallLimit =
     task.shard === 0 && task.maxWallSeconds !== undefined
@@ -156,6 +157,8 @@ export default function runShard(task: ShardTask): ShardReply {
         break;
       }
     }
+    // Retained by this shard's engine and nodes (still referenced: sim is used below).
+    const heapAfter = heapUsedAfterGc();
     const r = sim.result();
     return {
       shard: self,
@@ -171,7 +174,7 @@ export default function runShard(task: ShardTask): ShardReply {
       windows,
       crossShardMessages: crossShard,
       computeSeconds: compute / 1000,
-      heapDeltaBytes: Math.max(0, process.memoryUsage().heapUsed - heapBefore),
+      heapDeltaBytes: Math.max(0, heapAfter - heapBefore),
     };
   } catch (e) {
     barrier.abort();
