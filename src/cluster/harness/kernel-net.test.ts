@@ -5,6 +5,7 @@
  * the watchdog, or the next run's sweep of a dead run's leftovers.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -101,6 +102,14 @@ describe.skipIf(!usable)('--kernel-net on the real kernel', () => {
     expect(namespacesOf(a.names.runId)).toEqual([]);
     expect(existsSync(file)).toBe(false);
     expect(namespacesOf(b.names.runId)).toHaveLength(1);
+    // A dead run's record without objects goes too; a live run's record stays.
+    let stale: string;
+    do stale = randomBytes(3).toString('hex');
+    while (runIdsPresent().has(stale) || existsSync(ownerFile(stale)));
+    writeFileSync(ownerFile(stale), JSON.stringify({ runId: stale, pid: dead, startTicks: '1', subnet: 0 }));
+    sweepLeftovers();
+    expect(existsSync(ownerFile(stale))).toBe(false);
+    expect(existsSync(ownerFile(b.names.runId))).toBe(true);
   });
 
   it('the watchdog kills what runs in the namespaces and removes them when the harness dies', async () => {

@@ -190,6 +190,18 @@ export function sweepLeftovers(): string[] {
     if (left.length > 0) throw new Error(`--kernel-net: a previous run's network objects could not be removed: ${left.join('; ')}`);
     removed.push(`removed the leftover of kernel-net run ${id} (its harness is gone): ${what.map((w) => w.split(' (')[0]).join(', ')}`);
   }
+  // Owner records of dead runs that left no object (their watchdog removed the objects, not the record).
+  let records: string[] = [];
+  try {
+    records = readdirSync(KERNEL_NET_STATE_DIR);
+  } catch {
+    // no state directory yet
+  }
+  const present = runIdsPresent();
+  for (const f of records) {
+    const id = /^([0-9a-f]{6})\.json$/.exec(f)?.[1];
+    if (id !== undefined && !present.has(id) && !ownerAlive(id)) rmSync(ownerFile(id), { force: true });
+  }
   return removed;
 }
 
