@@ -45,7 +45,10 @@ export interface Host<M> {
    * began or healed). A node uses it only to skip recomputing what it derives
    * from every peer's connectivity (the connected-stake figure: O(validators)
    * per frontier tick) while nothing changed; a host that cannot tell omits it
-   * and the node recomputes every time, with the same result.
+   * and the node recomputes every time, with the same result. With it, the
+   * node also re-reads its connected stake before every query (the
+   * connected-stake gate follows a disconnect at once, as AvalancheGo's
+   * tracker does); without it, at boot and on every frontier tick.
    */
   connectivityVersion?(): number;
 }

@@ -18,6 +18,8 @@ export interface RealHostOptions<M> {
   send: (to: NodeId, msg: M) => void;
   /** Whether the transport has an established connection to `peer` (the node itself always counts as connected). */
   connected: (peer: NodeId) => boolean;
+  /** Changes whenever a connection is established or lost (Host.connectivityVersion); absent: not offered. */
+  connectivityVersion?: () => number;
   /** Whether chargeCpu does the work (false: only counted, for tests that must not spin). */
   payCpu?: boolean;
 }
@@ -29,6 +31,7 @@ export class RealHost<M> implements Host<M> {
   private readonly sendFn: (to: NodeId, msg: M) => void;
   private readonly payCpu: boolean;
   private readonly connectedFn: (peer: NodeId) => boolean;
+  private readonly versionFn: (() => number) | undefined;
   private node: HostedNode<M, unknown> | undefined;
   private nextHandle = 1;
   private readonly timers = new Map<TimerHandle, { readonly timeout: NodeJS.Timeout } | { readonly immediate: NodeJS.Immediate }>();
@@ -43,6 +46,12 @@ export class RealHost<M> implements Host<M> {
     this.sendFn = opts.send;
     this.payCpu = opts.payCpu ?? true;
     this.connectedFn = opts.connected;
+    this.versionFn = opts.connectivityVersion;
+  }
+
+  /** Host.connectivityVersion: the transport's connect/disconnect count; -1 (recompute every time) without one. */
+  connectivityVersion(): number {
+    return this.versionFn?.() ?? -1;
   }
 
   /** The node whose onTimer this host calls (set once, right after the node is built). */

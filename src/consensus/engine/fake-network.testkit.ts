@@ -109,6 +109,7 @@ export class FakeNetwork<M, C> {
         },
         // A crashed node (scripted peers too: crash(id) marks them) is unreachable.
         isConnected: (peer) => this.alive[peer] === true,
+        connectivityVersion: () => this.connectivityChanges,
       });
       this.nodes.push(undefined);
     }
@@ -141,12 +142,17 @@ export class FakeNetwork<M, C> {
     this.heap.push({ kind: 'call', time: Math.max(at, this.now), seq: this.seq++, fn });
   }
 
+  /** Host.connectivityVersion: bumped by every crash and restart. */
+  connectivityChanges = 0;
+
   crash(id: NodeId): void {
+    this.connectivityChanges++;
     this.alive[id] = false;
     this.nodes[id]?.onCrash();
   }
 
   restart(id: NodeId): void {
+    this.connectivityChanges++;
     this.alive[id] = true;
     this.nodes[id]?.onRestart();
   }

@@ -72,6 +72,17 @@ export class NodeContext {
     return peer === this.id || (this.host.isConnected(peer) && !this.sender.isBenched(peer));
   }
 
+  /**
+   * The connected fraction of stake before a query, re-read at once when the
+   * host's connectivity changed (AvalancheGo's tracker follows
+   * Connected/Disconnected at once; a no-op while nothing changed). A host
+   * without Host.connectivityVersion: as of boot and the last frontier tick.
+   */
+  currentConnectedStake(): number {
+    if (this.host.connectivityVersion !== undefined) this.refreshConnectedStake();
+    return this.connectedStake;
+  }
+
   /** Recomputes the connected fraction of stake (AvalancheGo ConnectedValidators.ConnectedPercent). */
   refreshConnectedStake(): void {
     // Unchanged connectivity gives the same sum: skip the O(validators) scan (10^9 isConnected calls per second at 10k nodes).

@@ -18,8 +18,8 @@ import { ScriptedPeers } from './scripted-peers.testkit.js';
 import { SnowmanNode, type ClientTx } from './snowman-node.js';
 
 /** Node 0 is real; nodes 1..4 are scripted peers; K = 5 over 5 unit stakes: every poll asks everyone once. */
-function scripted(options: Partial<EngineOptions> = {}, beta = 10) {
-  const shared = sharedConfig([1, 1, 1, 1, 1], { k: 5, alphaPreference: 3, alphaConfidence: 4, beta, concurrentRepolls: 1 }, options);
+function scripted(options: Partial<EngineOptions> = {}, beta = 10, alphaConfidence = 4) {
+  const shared = sharedConfig([1, 1, 1, 1, 1], { k: 5, alphaPreference: 3, alphaConfidence, beta, concurrentRepolls: 1 }, options);
   const net = new FakeNetwork<Message, ClientTx>(5, 7, () => 1_000);
   const outcomes: PollOutcome[] = [];
   const drops: DropReason[] = [];
@@ -42,7 +42,8 @@ const count = (drops: readonly DropReason[], r: DropReason): number => drops.fil
 
 describe('SnowmanNode networking (AvalancheGo sender, handler, router)', () => {
   it('a poll with crashed peers finishes without waiting for the timeout', () => {
-    const { net, outcomes, drops } = scripted();
+    // alphaConfidence 3: with 2 of 5 crashed, 3/5 of the stake is connected, enough to query (engine.go).
+    const { net, outcomes, drops } = scripted({}, 10, 3);
     net.crash(3);
     net.crash(4);
     const b1 = block(1, 1, GENESIS);
@@ -54,12 +55,14 @@ describe('SnowmanNode networking (AvalancheGo sender, handler, router)', () => {
     const rid = q.msg.requestId;
     expect(net.outbox.filter((s) => s.msg.kind === 'pull-query' && s.msg.requestId === rid).map((s) => s.to)).toEqual([1, 2]);
     expect(count(drops, 'failed-fast')).toBe(2);
-    for (const from of [1, 2]) {
-      net.inject(from, 0, { kind: 'chits', requestId: q.msg.requestId, preferredId: b1.id, preferredIdAtHeight: b1.id, acceptedId: GENESIS.id, acceptedHeight: 0 }, 1_000);
+    // Peer 1 votes for b1, peer 2 for the accepted genesis (a vote that counts for nothing).
+    for (const [from, pref] of [[1, b1.id], [2, GENESIS.id]] as const) {
+      net.inject(from, 0, { kind: 'chits', requestId: q.msg.requestId, preferredId: pref, preferredIdAtHeight: pref, acceptedId: GENESIS.id, acceptedHeight: 0 }, 1_000);
     }
     net.runUntil(5_000);
-    // Self + 1 + 2 = 3 votes and nothing outstanding: finished within milliseconds, not after the 5 s timeout.
-    expect(outcomes[0]).toMatchObject({ requestId: q.msg.requestId, receivedSlots: 3, reason: 'exhausted', maxVotes: 3 });
+    // Self + 1 = 2 votes for b1, which 3 and 4 could have lifted to alpha: had their queries waited, the poll would
+    // have waited the 5 s timeout; failed at once, nothing is outstanding and it finishes within milliseconds.
+    expect(outcomes[0]).toMatchObject({ requestId: q.msg.requestId, receivedSlots: 2, reason: 'exhausted', maxVotes: 2 });
     expect(outcomes[0]!.durationUs).toBeLessThan(5_000);
   });
 

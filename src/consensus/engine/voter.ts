@@ -97,7 +97,7 @@ export class Voter {
     const ctx = this.ctx;
     const now = ctx.host.now();
     const p = ctx.cfg.params;
-    if (ctx.connectedStake < p.alphaConfidence / p.k) {
+    if (ctx.currentConnectedStake() < p.alphaConfidence / p.k) {
       ctx.observer.onDrop?.('insufficient-stake', ctx.id, now);
       return;
     }
