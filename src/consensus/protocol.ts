@@ -81,6 +81,12 @@ export interface RunMetrics<I> {
    * quantiles in RunSummary.protocolMetrics.distributions (honest nodes only).
    */
   observe?(name: string, value: number, node: NodeId): void;
+  /**
+   * `node` began bootstrapping at `startedAt` (a restart, or a start from a
+   * stored chain) and finished at `time`: RunSummary.nodeRecovery, with the
+   * node's first successful poll and first acceptance after it.
+   */
+  nodeBootstrapped?(node: NodeId, startedAt: Micros, time: Micros): void;
 }
 
 /** The safety checker of a protocol: fed in serial event order, summarised at the end. */

@@ -222,6 +222,23 @@ export const RunSummarySchema = z.object({
   memoryBytesPerNode: nonNeg,
   /** Time from the last fault healing to the first accepted block after it, ms (null when there were no faults). */
   recoveryMs: nonNeg.nullable(),
+  /**
+   * Each restarted honest node (one entry per bootstrap; absent when none):
+   * when it began bootstrapping, and ms from then until it was bootstrapped,
+   * first finished a successful poll and first accepted a block through
+   * consensus (null: not within the run). Ordered by restart time, then node.
+   */
+  nodeRecovery: z
+    .array(
+      z.object({
+        node: count,
+        restartedAtSeconds: nonNeg,
+        bootstrapMs: nonNeg,
+        firstSuccessfulPollMs: nonNeg.nullable(),
+        firstAcceptMs: nonNeg.nullable(),
+      }),
+    )
+    .exactOptional(),
   throughput: z.array(ThroughputPointSchema),
   /** Fault windows, for shading throughput-over-time plots. */
   faultWindows: z.array(z.object({ kind: z.string(), startSeconds: nonNeg, endSeconds: nonNeg })),

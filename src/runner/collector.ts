@@ -9,6 +9,7 @@ import type { RunMetrics, SafetyCheck } from '../consensus/protocol.js';
 import type { TxId } from '../consensus/snowman/block.js';
 import { LatencyHistogram } from '../metrics/histogram.js';
 import { LivenessChecker } from '../metrics/liveness.js';
+import { NodeRecovery, type NodeRecoveryRecord } from './node-recovery.js';
 
 /**
  * Where a shard's collector sends the inputs of the order-sensitive checkers
@@ -62,6 +63,8 @@ export interface CollectorSnapshot {
   /** Protocol counters and distributions by name (RunMetrics.count / observe). */
   protocolCounters: Record<string, number>;
   protocolDistributions: Record<string, LatencyHistogram>;
+  /** Each restarted node's recovery (disjoint per node: shards concatenate). */
+  nodeRecovery: NodeRecoveryRecord[];
 }
 
 export interface CollectorOptions<I> {
@@ -100,6 +103,8 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
   /** First honest acceptance at or after `recoveryFromUs`, for recovery time after the last fault heals. */
   private recoveryFromUs: Micros | undefined;
   recoveredAtUs: Micros | undefined;
+  /** Per restarted node: bootstrapping, then its first successful poll and acceptance. */
+  readonly nodeRecovery = new NodeRecovery();
 
   private readonly submittedAt = new Map<TxId, Micros>();
 
@@ -137,15 +142,22 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
     c.honestBlockAcceptances++;
     if (height > c.maxAcceptedHeight) c.maxAcceptedHeight = height;
     if (builtAt >= this.opts.warmupUs) this.nodeLatency.record(time - builtAt);
+    this.nodeRecovery.accepted(node, time);
     if (this.recoveryFromUs !== undefined && this.recoveredAtUs === undefined && time >= this.recoveryFromUs) {
       this.recoveredAtUs = time;
     }
   }
 
-  pollFinished(node: NodeId, successful: boolean): void {
+  pollFinished(node: NodeId, successful: boolean, time: Micros): void {
     if (!this.honest(node)) return;
     this.counts.polls++;
-    if (successful) this.counts.successfulPolls++;
+    if (!successful) return;
+    this.counts.successfulPolls++;
+    this.nodeRecovery.pollSucceeded(node, time);
+  }
+
+  nodeBootstrapped(node: NodeId, startedAt: Micros, time: Micros): void {
+    if (this.honest(node)) this.nodeRecovery.bootstrapped(node, startedAt, time);
   }
 
   txSubmitted(tx: TxId, node: NodeId, time: Micros): void {
@@ -207,6 +219,7 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
       recoveredAtUs: this.recoveredAtUs,
       protocolCounters: Object.fromEntries(this.protocolCounters),
       protocolDistributions: Object.fromEntries(this.protocolDistributions),
+      nodeRecovery: this.nodeRecovery.records,
     };
   }
 
@@ -230,6 +243,7 @@ export class RunCollector<I = unknown> implements RunMetrics<I> {
       if (mine === undefined) this.protocolDistributions.set(name, reviveHistogram(h));
       else mine.merge(reviveHistogram(h));
     }
+    this.nodeRecovery.records.push(...s.nodeRecovery);
     if (s.recoveredAtUs !== undefined && (this.recoveredAtUs === undefined || s.recoveredAtUs < this.recoveredAtUs)) {
       this.recoveredAtUs = s.recoveredAtUs;
     }

@@ -5,6 +5,7 @@ import type { RunOutcome, RunSummary } from '../metrics/summary.js';
 import { meanOfferedTps } from '../workload/arrivals.js';
 import type { FinishedRun } from './run-scenario.js';
 import { offeredTpsAt } from './workload.js';
+import { summariseNodeRecovery } from './node-recovery.js';
 import { toMillis, toSeconds } from '../sim/time.js';
 
 const round = (x: number, digits = 6) => {
@@ -103,6 +104,7 @@ export function summarise(run: FinishedRun): RunSummary {
       ),
     };
   }
+  if (c.nodeRecovery.records.length > 0) summary.nodeRecovery = summariseNodeRecovery(c.nodeRecovery.records);
   summary.checks = evaluateChecks(scenario.checks, summary);
   return summary;
 }

@@ -54,6 +54,13 @@ describe('avsim cluster run, end to end', () => {
       expect(restart.node).toBe(2);
       expect(restart.restoredHeight).toBeGreaterThan(0);
       expect(restart.continued).toBe(true);
+      // Its recovery, first-class in the summary as in a simulated run: bootstrapped, then voting and accepting again.
+      const rec = (s.nodeRecovery ?? []).filter((x) => x.node === 2);
+      expect(rec).toHaveLength(1);
+      expect(rec[0]!.firstSuccessfulPollMs).not.toBeNull();
+      expect(rec[0]!.firstAcceptMs).not.toBeNull();
+      expect(rec[0]!.firstSuccessfulPollMs!).toBeGreaterThanOrEqual(rec[0]!.bootstrapMs);
+      expect(s.protocolMetrics?.counters['bootstraps']).toBe(1);
 
       // It caught up: by the end its chain is as long as the others' (within the blocks of the last second).
       const runDir = join(work, readdirSync(work)[0]!);

@@ -1,6 +1,6 @@
 /** The real run's CPU figures: the calibration's per-message overhead and the host CPU split. */
 import { describe, expect, it } from 'vitest';
-import { hostCpuOf, processOverheadPerMessage } from './collect.js';
+import { hostCpuOf, processOverheadPerMessage, protocolCounts } from './collect.js';
 import type { NodeHistory, Stats } from './histories.js';
 
 function stats(inc: number, t: number, received: number, cpuUs: number, busyUs: number, sigUs: number): Stats {
@@ -20,6 +20,22 @@ function history(node: number, lines: Stats[]): NodeHistory {
   }
   return h;
 }
+
+const withCnt = (st: Stats, cnt: Record<string, number>): Stats => ({ ...st, cnt });
+
+describe('protocolCounts', () => {
+  it('takes the last stats line of every incarnation (cumulative counters), node by node', () => {
+    const a = history(0, [withCnt(stats(1, 1e6, 0, 0, 0, 0), { 'drops.expired': 2 }), withCnt(stats(1, 2e6, 0, 0, 0, 0), { 'drops.expired': 5, 'bootstrapMs.node0': 0 })]);
+    const b = history(1, [withCnt(stats(1, 1e6, 0, 0, 0, 0), { 'drops.expired': 1 }), withCnt(stats(2, 4e6, 0, 0, 0, 0), { 'bootstrapMs.node1': 840, 'drops.expired': 3 }), stats(3, 6e6, 0, 0, 0, 0)]);
+    expect(protocolCounts([a, b])).toEqual([
+      { name: 'bootstrapMs.node0', value: 0, node: 0 },
+      { name: 'drops.expired', value: 5, node: 0 },
+      { name: 'drops.expired', value: 1, node: 1 },
+      { name: 'bootstrapMs.node1', value: 840, node: 1 },
+      { name: 'drops.expired', value: 3, node: 1 },
+    ]);
+  });
+});
 
 describe('processOverheadPerMessage', () => {
   it('is the steady-state process CPU beyond busy work and signatures per message received, over every incarnation', () => {

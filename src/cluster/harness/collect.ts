@@ -67,6 +67,21 @@ function sumStats(h: NodeHistory, f: (s: Stats) => number): number {
   return t;
 }
 
+/**
+ * The engine's protocol counters (drops.expired, bootstrapMs.node<id>, …) of
+ * every node: each incarnation's last stats line holds that incarnation's
+ * totals (a node killed loses at most its last second of counts).
+ */
+export function protocolCounts(histories: readonly NodeHistory[]): Array<{ name: string; value: number; node: number }> {
+  const out: Array<{ name: string; value: number; node: number }> = [];
+  for (const h of histories) {
+    for (const st of h.lastStats.values()) {
+      for (const [name, value] of Object.entries(st.cnt ?? {}).toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out.push({ name, value, node: h.node });
+    }
+  }
+  return out;
+}
+
 export function collectRealRun(input: CollectInput): RunSummary {
   const { scenario, plan } = input;
   const n = scenario.nodes.count;
@@ -107,12 +122,16 @@ export function collectRealRun(input: CollectInput): RunSummary {
         collector.unitAccepted(r.n, r.h, r.b, r.t);
         break;
       case 'poll':
-        for (let i = 0; i < r.cnt; i++) collector.pollFinished(r.n, i < r.ok);
+        for (let i = 0; i < r.cnt; i++) collector.pollFinished(r.n, i < r.ok, r.t);
+        break;
+      case 'bst':
+        collector.nodeBootstrapped(r.n, r.from, r.t);
         break;
       default:
         break;
     }
   }
+  for (const c of protocolCounts(histories)) collector.count(c.name, c.value, c.node);
   while (edge < edges.length && edges[edge]!.t <= input.endUs) {
     const e = edges[edge++]!;
     if (e.start) collector.liveness.faultStarted(e.t);

@@ -19,6 +19,8 @@ export type Stats = Extract<HistoryRecord, { k: 'stats' }> & {
   refusedMessages: number;
   frozenArrivals?: number;
   kinds: Record<string, { sent: number; received: number; handleUs: number }>;
+  /** The engine's protocol counters (RunMetrics.count), cumulative for the incarnation; absent in older histories. */
+  cnt?: Record<string, number>;
   links: { queued: number; fifoHoldUs: number };
   transport: { dropped: Record<string, number>; badFrames: Record<string, number>; disconnects: number };
   emulation: import('../net/emulation-error.js').EmulationErrorData;

@@ -12,7 +12,9 @@
  *   {"k":"acc","n":3,"t":912,"tx":393216}                     txAccepted (client-observed)
  *   {"k":"unit","n":3,"t":930,"h":7,"b":700}                  unitAccepted (height, builtAt)
  *   {"k":"chk","n":3,"t":930,"in":{...}}                      the protocol's safety-checker input
- *   {"k":"poll","n":3,"t":1000,"cnt":40,"ok":38}              polls finished since the last poll line
+ *   {"k":"poll","n":3,"t":1000,"cnt":40,"ok":38}              polls finished since the last poll line (also written at
+ *                                                             the first successful poll after bootstrapping)
+ *   {"k":"bst","n":3,"t":4100,"from":3200}                    bootstrapped (began at `from`): RunSummary.nodeRecovery
  *   {"k":"stats","n":3,"t":1000,...}                          cumulative counters of this incarnation
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
@@ -26,6 +28,7 @@ export type HistoryRecord =
   | { k: 'unit'; n: NodeId; t: Micros; h: number; b: Micros }
   | { k: 'chk'; n: NodeId; t: Micros; in: unknown }
   | { k: 'poll'; n: NodeId; t: Micros; cnt: number; ok: number }
+  | { k: 'bst'; n: NodeId; t: Micros; from: Micros }
   | ({ k: 'stats'; n: NodeId; t: Micros } & Record<string, unknown>);
 
 export class HistoryFile {

@@ -15,6 +15,7 @@ import { parseScenarioText } from '../../scenario/load.js';
 import { monotonicNs, RunClock } from '../host/clock.js';
 import { ChainStore } from '../store/chain-store.js';
 import { RealNode } from './real-node.js';
+import { testNodeOptions } from './real-node.testkit.js';
 
 const SCENARIO = `
 name: durable-reports
@@ -50,22 +51,7 @@ describe('RealNode acceptance reports', () => {
       }
     });
     const events: string[] = [];
-    const node = new RealNode({
-      id: 0,
-      seed: 3,
-      scenario: parseScenarioText(SCENARIO).scenario,
-      runTag: 0x5eed,
-      listenHost: '127.0.0.1',
-      port: 0,
-      dataDir: dir,
-      realSignatures: false,
-      byzantineIds: [],
-      byzantine: undefined,
-      clock,
-      publish: (line) => events.push(line),
-      log: () => undefined,
-      payCpu: false,
-    });
+    const node = new RealNode(testNodeOptions({ id: 0, seed: 3, scenario: parseScenarioText(SCENARIO).scenario, runTag: 0x5eed, dataDir: dir, clock, publish: (line) => events.push(line) }));
     try {
       await node.open();
       node.boot();

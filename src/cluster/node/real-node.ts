@@ -48,7 +48,7 @@ import { TcpTransport, type PeerAddress } from '../net/transport.js';
 import { checkDataDir } from '../../ops/store/data-dir.js';
 import { ChainStore, type Reservation } from '../store/chain-store.js';
 import { HistoryFile, lastReported, type HistoryRecord } from './history.js';
-import { ReceiveQueue } from './receive-queue.js';
+import { handlerReceivedAt, ReceiveQueue } from './receive-queue.js';
 import { StallTracker } from './stall-tracker.js';
 import { behaviourFor, SwitchableBehaviour, type ByzantineSpec } from './switchable-behaviour.js';
 import { RealNodeMetrics } from '../../ops/metrics/real-node-metrics.js';
@@ -131,6 +131,10 @@ export class RealNode {
   private closed = false;
   private statsTimer: NodeJS.Timeout | undefined;
   private polls = { cnt: 0, ok: 0 };
+  /** The engine's protocol counters (RunMetrics.count: drops.<reason>, bootstrapMs.node<id>, …) of this incarnation. */
+  private readonly counters = new Map<string, number>();
+  /** Bootstrapped and no successful poll since (RunSummary.nodeRecovery). */
+  private awaitingFirstPoll = false;
   private totals = { sent: 0, sentBytes: 0, received: 0, codecErrors: 0, refusedMessages: 0, txRejected: 0, submitted: 0, frozenArrivals: 0 };
   private readonly stalls: StallTracker;
   /** Prometheus metrics of this validator (src/ops/metrics), served at /metrics. */
@@ -149,7 +153,7 @@ export class RealNode {
     this.model = opts.realSignatures ? new MessageModel(base.size, { ...base.cpu, sigVerifyUs: 0, sigSignUs: 0 }) : base;
     this.net = networkForRun(networkConfigOf(s), s.nodes.count, opts.seed);
     this.prom = new RealNodeMetrics(opts.id, opts.runTag, s.name);
-    this.host = new RealHost<Message>({ id: opts.id, seed: opts.seed, clock: opts.clock, send: (to, m) => this.send(to, m), connected: (p) => this.transport.isConnected(p), payCpu: opts.payCpu ?? true });
+    this.host = new RealHost<Message>({ id: opts.id, seed: opts.seed, clock: opts.clock, send: (to, m) => this.send(to, m), connected: (p) => this.transport.isConnected(p), connectivityEpoch: () => this.transport.stats.connects + this.transport.stats.disconnects, payCpu: opts.payCpu ?? true });
     if (opts.byzantine !== undefined) this.behaviour.set(behaviourFor(opts.byzantine, opts.id, s.nodes.count, opts.byzantineIds, opts.seed));
     this.node = new SnowmanNode(this.host, {
       ...shared,
@@ -181,7 +185,7 @@ export class RealNode {
       if (this.stalls.frozenAt(dueUs)) frame[FLAGS_OFFSET] = FLAG_SENDER_FROZEN;
       this.transport.send(to, frame);
     });
-    this.rx = new ReceiveQueue(opts.clock, (from, msg, att) => this.deliver(from, msg, att));
+    this.rx = new ReceiveQueue(opts.clock, (from, msg, att, receivedAt) => this.deliver(from, msg, att, receivedAt));
     this.stalls = new StallTracker(opts.clock);
   }
 
@@ -351,9 +355,20 @@ export class RealNode {
     const metrics: RunMetrics<SnowmanAcceptance> = {
       check: (b, node, time) => this.reportAcceptance({ k: 'chk', n: node, t: time, in: { id: b.id, height: b.height, parent: (b as Partial<Block>).parent, txs: b.txs } }),
       unitAccepted: (node, height, builtAt, time) => this.reportAcceptance({ k: 'unit', n: node, t: time, h: height, b: builtAt }),
-      pollFinished: (_node, successful) => {
+      pollFinished: (node, successful, time) => {
         this.polls.cnt++;
-        if (successful) this.polls.ok++;
+        if (!successful) return;
+        this.polls.ok++;
+        // The first success after bootstrapping is written at once, so that the summary's recovery time is exact.
+        if (this.awaitingFirstPoll) {
+          this.awaitingFirstPoll = false;
+          this.record({ k: 'poll', n: node, t: time, cnt: this.polls.cnt, ok: this.polls.ok });
+          this.polls = { cnt: 0, ok: 0 };
+        }
+      },
+      nodeBootstrapped: (node, startedAt, time) => {
+        this.record({ k: 'bst', n: node, t: time, from: startedAt });
+        this.awaitingFirstPoll = true;
       },
       txSubmitted: (tx, node, time) => {
         this.totals.submitted++;
@@ -361,6 +376,8 @@ export class RealNode {
         this.record(it === undefined ? { k: 'sub', n: node, t: time, tx } : { k: 'sub', n: node, t: time, tx, it });
       },
       txAccepted: (tx, node, time) => this.reportAcceptance({ k: 'acc', n: node, t: time, tx }),
+      // Cumulative in every stats line (the simulator's collector gets the same calls; collect.ts sums the incarnations).
+      count: (name, delta) => this.counters.set(name, (this.counters.get(name) ?? 0) + delta),
     };
     const local: NodeObserver = {
       onBlockBuilt: (b: Block) => {
@@ -464,11 +481,11 @@ export class RealNode {
     this.kind(d.msg.kind).handleUs += cpuNowUs() - c0;
     this.totals.received++;
     const ready = this.net.downlink(this.id, f.wireBytes, now);
-    this.rx.push(ready, from, d.msg, d.attachments);
+    this.rx.push(ready, from, d.msg, d.attachments, handlerReceivedAt(now, ready, f.sentAtUs, f.intendedArrivalUs));
     return undefined;
   }
 
-  private deliver(from: NodeId, msg: Message, att: Attachments): void {
+  private deliver(from: NodeId, msg: Message, att: Attachments, receivedAt: Micros): void {
     if (this.closed || !this.booted) return;
     // CPU time, not wall time: on a shared machine the wall clock also counts time this process was descheduled.
     const t0 = cpuNowUs();
@@ -483,7 +500,8 @@ export class RealNode {
       }
       m = r.msg;
     }
-    this.node.onMessage(from, m);
+    // The engine drops a request that waited past its deadline (drops.expired), as in the simulator.
+    this.node.onMessage(from, m, receivedAt);
     const k = this.kind(msg.kind);
     k.received++;
     this.prom.metrics.onFrame('received', msg.kind, this.model.sizeBytes(msg));
@@ -517,6 +535,7 @@ export class RealNode {
       height: last.height,
       ...this.totals,
       kinds: Object.fromEntries([...this.kinds.entries()].toSorted(([a], [b]) => a.localeCompare(b))),
+      cnt: Object.fromEntries([...this.counters.entries()].toSorted(([a], [b]) => a.localeCompare(b))),
       links: { ...this.links.stats },
       transport: { ...this.transport.stats, dropped: { ...this.transport.stats.dropped }, badFrames: { ...this.transport.stats.badFrames } },
       emulation: this.emu.toData(),

@@ -36,7 +36,8 @@ export class MetricsObserver implements NodeObserver {
    * `bootstrapMs.node<id>` (each node's bootstrapping time, summed over its
    * restarts) and the blocks it fetched and accepted.
    */
-  onBootstrapped(o: BootstrapOutcome, node: NodeId): void {
+  onBootstrapped(o: BootstrapOutcome, node: NodeId, time: Micros): void {
+    this.metrics.nodeBootstrapped?.(node, time - o.durationUs, time);
     const ms = o.durationUs / 1000;
     this.metrics.observe?.('bootstrapMs', ms, node);
     this.metrics.count?.(`bootstrapMs.node${node}`, ms, node);
