@@ -153,7 +153,7 @@ export class RealNode {
     this.model = opts.realSignatures ? new MessageModel(base.size, { ...base.cpu, sigVerifyUs: 0, sigSignUs: 0 }) : base;
     this.net = networkForRun(networkConfigOf(s), s.nodes.count, opts.seed);
     this.prom = new RealNodeMetrics(opts.id, opts.runTag, s.name);
-    this.host = new RealHost<Message>({ id: opts.id, seed: opts.seed, clock: opts.clock, send: (to, m) => this.send(to, m), connected: (p) => this.transport.isConnected(p), connectivityEpoch: () => this.transport.stats.connects + this.transport.stats.disconnects, payCpu: opts.payCpu ?? true });
+    this.host = new RealHost<Message>({ id: opts.id, seed: opts.seed, clock: opts.clock, send: (to, m) => this.send(to, m), connected: (p) => this.transport.isConnected(p), connectivityVersion: () => this.transport.stats.connects + this.transport.stats.disconnects, payCpu: opts.payCpu ?? true });
     if (opts.byzantine !== undefined) this.behaviour.set(behaviourFor(opts.byzantine, opts.id, s.nodes.count, opts.byzantineIds, opts.seed));
     this.node = new SnowmanNode(this.host, {
       ...shared,
