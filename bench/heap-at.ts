@@ -5,7 +5,12 @@
  * ArrayBuffer memory; optionally writes a heap snapshot at one of them (then
  * summarise it with heapsnapshot-summary.js).
  *
- *   node --max-old-space-size=12000 dist/bench/heap-at.js --nodes 10000 --at 1,2,3 [--snapshot-at 3 --snapshot-dir /tmp]
+ *   node --max-old-space-size=12000 dist/bench/heap-at.js --nodes 10000 --at 1,2,3 [--tps 1000] [--snapshot-at 3 --snapshot-dir /tmp]
+ *
+ * --tps sets the offered load (default 1,000, the bench:scale scenario's). At
+ * 1,000 TPS the chain accepts less than is offered, so every node's pending
+ * transactions pile up until the mempool bound; a load below capacity shows
+ * the steady state.
  *
  * Wall-clock reads are fine here: bench/ is outside the determinism lint.
  */
@@ -37,14 +42,15 @@ function sample(simSeconds: number, nodes: number): string[] {
 }
 
 async function main(): Promise<number> {
-  const f = parseFlags(process.argv.slice(2), { nodes: { type: 'string' }, at: { type: 'string' }, 'snapshot-at': { type: 'string' }, 'snapshot-dir': { type: 'string' } });
+  const f = parseFlags(process.argv.slice(2), { nodes: { type: 'string' }, at: { type: 'string' }, tps: { type: 'string' }, 'snapshot-at': { type: 'string' }, 'snapshot-dir': { type: 'string' } });
   const nodes = parsePositiveInt('--nodes', str(f.nodes) ?? '10000', 100_000);
   const at = parseSecondsList('--at', str(f.at) ?? '1,2,3');
   const snapshotAt = str(f['snapshot-at']) === undefined ? undefined : parseSecondsList('--snapshot-at', str(f['snapshot-at'])!)[0];
   if (snapshotAt !== undefined && !at.includes(snapshotAt)) throw new BenchUsageError(`--snapshot-at: must be one of the --at times (${at.join(', ')}), got ${snapshotAt}`);
   const dir = str(f['snapshot-dir']) ?? '.';
   const durationMs = Math.round(Math.max(...at) * 1000);
-  const { scenario } = parseScenarioText(scaleScenarioText(nodes, durationMs));
+  const tps = parsePositiveInt('--tps', str(f.tps) ?? '1000', 1_000_000);
+  const { scenario } = parseScenarioText(scaleScenarioText(nodes, durationMs, tps));
   const rows: string[][] = [];
   const marks = at.toSorted((a, b) => a - b);
   let next = 0;

@@ -73,7 +73,8 @@ export interface Progress {
 }
 
 /** The scenario of bench:scale and bench:gate (the issue's: unchanged since the previous round's bench). */
-export function scaleScenarioText(nodes: number, durationMs: number): string {
+/** The bench:scale scenario; `offeredTps` other than the default 1,000 only for heap-at's steady-state runs (the benches compare at 1,000). */
+export function scaleScenarioText(nodes: number, durationMs: number, offeredTps = 1000): string {
   return `
 name: scale-${nodes}
 duration: ${durationMs}ms
@@ -82,7 +83,7 @@ network:
   latency: {kind: regions, preset: simblock-2019}
 workload:
   phases:
-    - {kind: poisson, rateTps: 1000, duration: ${durationMs}ms}
+    - {kind: poisson, rateTps: ${offeredTps}, duration: ${durationMs}ms}
 measurement: {warmup: ${Math.min(2000, Math.floor(durationMs / 5))}ms}
 `;
 }
