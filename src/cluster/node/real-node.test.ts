@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RocksLevel, type BatchOp } from '@nxtedition/rocksdb';
+import { RocksLevel, type ChainedBatch } from '@nxtedition/rocksdb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { txIdOf } from '../../consensus/snowman/block.js';
 import { parseScenarioText } from '../../scenario/load.js';
@@ -41,15 +41,28 @@ describe('RealNode acceptance reports', () => {
     const clock = new RunClock(monotonicNs());
     // Height -> run time at which its batch completed (fsynced).
     const durableAt = new Map<number, number>();
-    const real = RocksLevel.prototype.batch;
-    vi.spyOn(RocksLevel.prototype, 'batch').mockImplementation(async function (this: RocksLevel, ops: BatchOp[], options?: { sync?: boolean }) {
-      await new Promise((r) => setTimeout(r, WRITE_DELAY_MS));
-      await real.call(this, ops, options);
-      for (const op of ops) {
-        const m = /^block\/h\/(\d+)$/.exec(op.key);
-        if (m !== null) durableAt.set(Number(m[1]), clock.nowUs());
-      }
-    });
+    // The store writes chained batches: each one's write() is slowed down, and the heights it holds noted once it completed.
+    const real = RocksLevel.prototype.batch as unknown as (this: RocksLevel) => ChainedBatch;
+    vi.spyOn(RocksLevel.prototype, 'batch').mockImplementation(function (this: RocksLevel) {
+      const b = real.call(this);
+      const keys: string[] = [];
+      const put = b.put.bind(b);
+      const write = b.write.bind(b);
+      b.put = (key: string, value: string) => {
+        keys.push(key);
+        put(key, value);
+        return b;
+      };
+      b.write = async (options?: { sync?: boolean }) => {
+        await new Promise((r) => setTimeout(r, WRITE_DELAY_MS));
+        await write(options);
+        for (const key of keys) {
+          const m = /^block\/h\/(\d+)$/.exec(key);
+          if (m !== null) durableAt.set(Number(m[1]), clock.nowUs());
+        }
+      };
+      return b;
+    } as never);
     const events: string[] = [];
     const node = new RealNode(testNodeOptions({ id: 0, seed: 3, scenario: parseScenarioText(SCENARIO).scenario, runTag: 0x5eed, dataDir: dir, clock, publish: (line) => events.push(line) }));
     try {

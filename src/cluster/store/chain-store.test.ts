@@ -46,6 +46,27 @@ describe('ChainStore', () => {
     await again.close();
   });
 
+  it('leaves no batch open after its writes (the binding\'s array batch() kept every one, data included, until close)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'avsim-store-'));
+    dirs.push(dir);
+    const s = new ChainStore(dir);
+    await s.open();
+    let parent = 0;
+    for (let h = 1; h <= 50; h++) {
+      const b = blockAt(h, parent);
+      parent = b.id;
+      void s.appendAccepted({ block: b }, []);
+    }
+    await s.reserve({ blocks: 1024, requests: 1 << 20, incarnations: 1 });
+    // abstract-level's set of open resources (iterators, batches) of the database: empty once writes and reads are done.
+    await s.chain();
+    const db = (s as unknown as { db: object }).db;
+    const key = Object.getOwnPropertySymbols(db).find((k) => k.description === 'resources');
+    expect(key, 'abstract-level keeps its open resources under Symbol(resources)').toBeDefined();
+    expect((db as Record<symbol, Set<unknown>>)[key!]!.size).toBe(0);
+    await s.close();
+  });
+
   it('after kill -9 of a writer, the reopened chain is a gap-free prefix holding every write that completed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'avsim-store-kill-'));
     dirs.push(dir);

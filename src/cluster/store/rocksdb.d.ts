@@ -13,6 +13,12 @@ declare module '@nxtedition/rocksdb' {
     reverse?: boolean;
     limit?: number;
   }
+  export interface ChainedBatch {
+    put(key: string, value: string): ChainedBatch;
+    del(key: string): ChainedBatch;
+    write(options?: { sync?: boolean }): Promise<void>;
+    close(): Promise<void>;
+  }
   export class RocksLevel {
     constructor(location: string, options?: Record<string, unknown>);
     readonly status: string;
@@ -20,7 +26,14 @@ declare module '@nxtedition/rocksdb' {
     close(): Promise<void>;
     /** Rejects with code LEVEL_NOT_FOUND for a missing key. */
     get(key: string): Promise<string>;
+    /**
+     * The array form: do not use. 12.2.12's `_batch` builds a chained batch and writes it with the private `_write`,
+     * which never closes it, so every call leaves a batch (and its native write batch, data included) in the
+     * database's resource set until the database closes: a leak of one batch per write.
+     */
     batch(ops: BatchOp[], options?: { sync?: boolean }): Promise<void>;
+    /** A chained batch: `write()` writes and closes it (abstract-level's public path). */
+    batch(): ChainedBatch;
     iterator(options?: IteratorOptions): AsyncIterable<[string, string]> & { close(): Promise<void> };
   }
 }
