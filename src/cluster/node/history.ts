@@ -96,3 +96,42 @@ export function lastReported(path: string): { height: number; lastT: number } {
     closeSync(fd);
   }
 }
+
+/**
+ * The transactions clients submitted to earlier incarnations (`sub` lines) that no `acc` line reported accepted yet,
+ * in submission order: the client still waits for them, so a restarted node reports them once it accepts their
+ * block. Read forward in 1 MiB steps; only `sub` and `acc` lines are parsed (a torn last line is skipped).
+ */
+export function outstandingSubmissions(path: string): Set<number> {
+  const waiting = new Set<number>();
+  if (!existsSync(path)) return waiting;
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(1 << 20);
+    let carry = '';
+    for (let pos = 0; pos < size; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
+      if (n <= 0) break;
+      pos += n;
+      const lines = (carry + buf.toString('utf8', 0, n)).split('\n');
+      carry = lines.pop() ?? '';
+      for (const line of lines) {
+        const sub = line.startsWith('{"k":"sub"');
+        if (!sub && !line.startsWith('{"k":"acc"')) continue;
+        let r: { tx?: unknown };
+        try {
+          r = JSON.parse(line) as typeof r;
+        } catch {
+          continue;
+        }
+        if (typeof r.tx !== 'number') continue;
+        if (sub) waiting.add(r.tx);
+        else waiting.delete(r.tx);
+      }
+    }
+    return waiting;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -47,7 +47,7 @@ import { decodeIncoming } from '../net/incoming.js';
 import { TcpTransport, type PeerAddress } from '../net/transport.js';
 import { checkDataDir } from '../../ops/store/data-dir.js';
 import { ChainStore, type Reservation } from '../store/chain-store.js';
-import { HistoryFile, lastReported, type HistoryRecord } from './history.js';
+import { HistoryFile, lastReported, outstandingSubmissions, type HistoryRecord } from './history.js';
 import { handlerReceivedAt, ReceiveQueue } from './receive-queue.js';
 import { StallTracker } from './stall-tracker.js';
 import { behaviourFor, SwitchableBehaviour, type ByzantineSpec } from './switchable-behaviour.js';
@@ -194,7 +194,8 @@ export class RealNode {
     await this.store.open();
     await this.store.claim({ scenario: this.opts.scenario.name, seed: this.opts.seed, runTag: this.opts.runTag, node: this.id });
     const stored = await this.store.chain();
-    this.reportRecovered(stored.map((e) => e.block));
+    const waiting = outstandingSubmissions(this.history.path);
+    this.reportRecovered(stored.map((e) => e.block), waiting);
     if (this.sigs !== undefined) {
       for (const e of stored) {
         const bodies: SignedTx[] = [];
@@ -213,6 +214,7 @@ export class RealNode {
       stored.map((e) => e.block),
       { blocks: r.blocks, requests: r.requests },
     );
+    this.node.resumeClientTxs(waiting);
     this.prom.restored(stored.map((e) => e.block));
     this.port = await this.transport.listen();
     this.metricsPort = await this.prom.listen(this.opts.metricsHost ?? this.opts.listenHost, this.opts.metricsPort ?? 0, `node ${this.id} metrics`);
@@ -227,11 +229,17 @@ export class RealNode {
    * after it, before this incarnation), so that the history holds exactly the stored chain (the harness's restart
    * check and the PromQL-vs-logs cross-check read it).
    */
-  private reportRecovered(stored: readonly Block[]): void {
+  private reportRecovered(stored: readonly Block[], waiting: Set<TxId>): void {
     const seen = lastReported(this.history.path);
     const missing = stored.filter((b) => b.height > seen.height);
     for (const b of missing) this.record({ k: 'chk', n: this.id, t: seen.lastT, in: { id: b.id, height: b.height, parent: b.parent, txs: b.txs } });
     if (missing.length > 0) this.opts.log(`node ${this.id}: ${missing.length} stored block(s) above the last reported height ${seen.height} reported now`);
+    // A client transaction whose block is already in the store (accepted, its `acc` line lost to the kill) is
+    // reported accepted now; the rest (`waiting`) the engine reports when it accepts their block.
+    if (waiting.size === 0) return;
+    for (const b of stored) {
+      for (const tx of b.txs) if (waiting.delete(tx)) this.record({ k: 'acc', n: this.id, t: seen.lastT, tx });
+    }
   }
 
   setPeers(peers: ReadonlyMap<NodeId, PeerAddress>): void {

@@ -231,6 +231,15 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
     ctx.requestCounter = Math.max(ctx.requestCounter, counters.requests);
   }
 
+  /**
+   * A restarted process's clients' transactions that were submitted to an earlier incarnation and not yet seen
+   * accepted (from the real node's history): reported accepted when this node accepts their block. Before the first boot.
+   */
+  resumeClientTxs(txs: Iterable<TxId>): void {
+    if (this.ctx.alive) throw new Error(`SnowmanNode ${this.ctx.id}: resumeClientTxs only before the first boot`);
+    this.ctx.gossip.resumeOwn(txs);
+  }
+
   // ------------------------------------------------------------ observation
 
   /** Accepted chain, genesis first (persisted state). */

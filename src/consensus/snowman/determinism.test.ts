@@ -40,7 +40,10 @@ describe('Snowman run determinism', () => {
     expect(s.traceHash).toBe('8ab45766b6758ec3');
     expect(s.events).toBe(660_086);
     expect(s.acceptedBlocks).toBe(32);
-    expect(s.acceptedTransactions).toBe(1_519);
+    // 1,519 before the clients' outstanding transactions survived a crash of their node (tx-gossip.ts): the 9
+    // submitted to the 4 killed nodes just before the kill, accepted by the others meanwhile, are now reported once
+    // their node is back. The trace hash and event count did not move (client-observed acceptance is a report).
+    expect(s.acceptedTransactions).toBe(1_528);
     expect(s.safety.violations).toBe(0);
     expect(s.liveness.ok).toBe(true);
   });
