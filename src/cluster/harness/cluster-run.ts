@@ -113,19 +113,21 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
   writeFileSync(tokenPath(runDir), `${token}\n`, { mode: 0o600 });
   const runTag = randomInt(1, 2 ** 32 - 1);
   const slots = processSlots(runDir, n, opts.nodesPerProcess);
-  // Prometheus first: one that cannot start ends the run before any node exists.
+  // The watchdog before anything it must clean up; Prometheus before the nodes: one that cannot start ends the run before any node exists.
+  const supervisor = new Supervisor(opts.nodeArgs ?? []);
+  supervisor.startWatchdog();
   const monitor = new RunMonitor(opts.prometheusDir ?? runDir, runTag, scenario.name, scenario.duration);
   if (opts.prometheus === true) {
     try {
-      log(`prometheus on ${await monitor.startPrometheus()}, data in ${monitor.layout.dataDir}`);
+      log(`prometheus on ${await monitor.startPrometheus((pid) => supervisor.guard(pid))}, data in ${monitor.layout.dataDir}`);
     } catch (e) {
+      await supervisor.teardown();
       if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
       throw e;
     }
   }
   let crossCheck: CrossCheck | undefined;
   const metricsPorts = new Map<NodeId, number>();
-  const supervisor = new Supervisor(opts.nodeArgs ?? []);
   const clock = new RunClock();
   // Host CPU over the run proper (from time 0 to the end of the duration, not the start-up and teardown), and the harness's own CPU then.
   let hostStart = sampleHostCpu();
@@ -293,7 +295,6 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
   let driver: FaultDriver | undefined;
   let endUs = 0;
   try {
-    supervisor.startWatchdog();
     if (opts.kernelNet === true) {
       const bw = shapeInKernel ? { upMbps: scenario.network.bandwidth.upMbps, downMbps: scenario.network.bandwidth.downMbps } : undefined;
       knet = KernelNet.create({ nodeCount: n, ...(bw === undefined ? {} : { bandwidth: bw }), onRunId: (id) => supervisor.tellWatchdog(`net ${id}`) });

@@ -71,6 +71,8 @@ export class Supervisor {
   /** Called when a process exits without being asked to. */
   onUnexpectedExit: ((p: ManagedProcess, failure: ProcessFailure) => void) | undefined;
   private tornDown = false;
+  /** Process groups the harness started besides the nodes (its Prometheus): the watchdog kills them too. */
+  private readonly guarded = new Set<number>();
 
   constructor(private readonly extraArgs: readonly string[] = []) {}
 
@@ -87,6 +89,16 @@ export class Supervisor {
 
   tellWatchdog(line: string): void {
     this.watchdog?.stdin?.write(`${line}\n`);
+  }
+
+  /**
+   * Puts another process group of this run (one that leads its own group, e.g. the run's Prometheus) under the
+   * watchdog and the exit-time last resort, so a SIGKILLed harness leaves it no more than a node. teardown() takes it
+   * back off before the watchdog goes (its owner stops it gracefully).
+   */
+  guard(pid: number): void {
+    this.guarded.add(pid);
+    this.tellWatchdog(`add ${pid}`);
   }
 
   processes(): ManagedProcess[] {
@@ -204,6 +216,7 @@ export class Supervisor {
     if (this.tornDown) return;
     await Promise.all(this.processes().map((p) => this.stop(p, graceMs)));
     this.tornDown = true;
+    for (const pid of this.guarded) this.tellWatchdog(`del ${pid}`);
     // What depends on the processes being gone (--kernel-net's namespaces) goes before the watchdog is let go.
     try {
       afterStop?.();
@@ -216,6 +229,7 @@ export class Supervisor {
   /** Synchronous last resort (process 'exit' handler): SIGKILL every group still running. */
   killAllNow(): void {
     for (const p of this.procs.values()) if (p.pid !== undefined) signalGroup(p.pid, 'SIGKILL');
+    if (!this.tornDown) for (const pid of this.guarded) signalGroup(pid, 'SIGKILL');
   }
 }
 

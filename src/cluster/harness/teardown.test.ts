@@ -3,7 +3,7 @@
  * SIGINT (it tears down every process group it started) or killed with
  * SIGKILL (it can clean up nothing; each node sees its stdin pipe close and
  * exits, and the watchdog SIGKILLs what cannot react, here a node the test
- * froze with SIGSTOP first).
+ * froze with SIGSTOP first, and the run's Prometheus).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,13 +39,26 @@ async function until<T>(what: string, f: () => T | undefined, ms = 60_000): Prom
   }
 }
 
-/** Starts the harness and resolves once all 4 node processes are ready, with their pids. */
-async function startHarness(): Promise<{ harness: ChildProcess; pids: number[]; exited: Promise<void> }> {
+/** The pid of the process whose command line holds `needle` (e.g. the run's Prometheus, by its TSDB path), if any. */
+function pidByCommandLine(needle: string): number | undefined {
+  for (const d of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) return Number(d);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** Starts the harness (with `extra` flags) and resolves once all 4 node processes are ready, with their pids. */
+async function startHarness(extra: (dir: string) => string[] = () => []): Promise<{ harness: ChildProcess; pids: number[]; exited: Promise<void>; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'avsim-teardown-'));
   const file = join(dir, 'teardown.yaml');
   writeFileSync(file, SCENARIO);
   const work = join(dir, 'work');
-  const harness = spawn(process.execPath, [CLI, 'cluster', 'run', file, '--signatures', 'modelled', '--keep', '--work-dir', work, '--no-progress'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const harness = spawn(process.execPath, [CLI, 'cluster', 'run', file, '--signatures', 'modelled', '--keep', '--work-dir', work, '--no-progress', ...extra(dir)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   harness.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<void>((r) => harness.once('exit', () => r()));
@@ -67,7 +80,7 @@ async function startHarness(): Promise<{ harness: ChildProcess; pids: number[]; 
   // Let the run start (epoch, load) so that teardown happens mid-run.
   await new Promise((r) => setTimeout(r, 2_500));
   for (const p of pids) expect(alive(p)).toBe(true);
-  return { harness, pids, exited };
+  return { harness, pids, exited, dir };
 }
 
 describe('cluster teardown', () => {
@@ -85,5 +98,18 @@ describe('cluster teardown', () => {
     harness.kill('SIGKILL');
     await exited;
     await until('every node process gone', () => (pids.every((p) => !alive(p)) ? true : undefined), 15_000);
+  });
+
+  it('SIGKILL of the harness also stops the run\'s Prometheus (the watchdog holds its process group)', async () => {
+    const { harness, pids, exited, dir } = await startHarness((d) => ['--prometheus', '--out', join(d, 'out')]);
+    const tsdb = join(dir, 'out', 'prometheus-runs');
+    const prom = pidByCommandLine(`--storage.tsdb.path=${tsdb}`);
+    expect(prom, 'the run\'s Prometheus is running').toBeDefined();
+    cleanup.push(() => {
+      if (prom !== undefined && alive(prom)) process.kill(prom, 'SIGKILL');
+    });
+    harness.kill('SIGKILL');
+    await exited;
+    await until('Prometheus and every node process gone within 10 s', () => ([prom!, ...pids].every((p) => !alive(p)) ? true : undefined), 10_000);
   });
 });

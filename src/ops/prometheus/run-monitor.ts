@@ -86,9 +86,9 @@ export class RunMonitor {
     this.harness.txOffered(count);
   }
 
-  /** Starts the real Prometheus; throws a one-line PrometheusError when it cannot. */
-  async startPrometheus(): Promise<string> {
-    this.prom = await startPrometheus(this.layout);
+  /** Starts the real Prometheus; throws a one-line PrometheusError when it cannot. `spawned` gets its pid (its own process group) at once. */
+  async startPrometheus(spawned?: (pid: number) => void): Promise<string> {
+    this.prom = await startPrometheus(this.layout, spawned === undefined ? {} : { onSpawn: spawned });
     return this.prom.url;
   }
 

@@ -46,6 +46,8 @@ export interface StartOptions {
   port?: number;
   /** How long to wait for /-/ready, ms (default 30 s). */
   readyTimeoutMs?: number;
+  /** Called with the pid as soon as the process exists (before it is ready), e.g. to hand it to a watchdog. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunningPrometheus {
@@ -120,11 +122,14 @@ export async function startPrometheus(layout: PrometheusLayout, options: StartOp
         '--storage.tsdb.retention.time=100y',
         '--log.level=info',
       ],
-      { stdio: ['ignore', log, log] },
+      // Its own process group: a watchdog can kill it (kill(-pid)) like a node, and a Ctrl-C meant for the
+      // harness reaches it only through the harness's graceful stop.
+      { stdio: ['ignore', log, log], detached: true },
     );
   } finally {
     closeSync(log);
   }
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const spawnError = new Promise<Error>((res) => child.once('error', res));
   const url = `http://127.0.0.1:${port}`;
   const stop = async (graceMs = 10_000): Promise<void> => {
