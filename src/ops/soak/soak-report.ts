@@ -3,7 +3,7 @@
  * run (its TSDB is kept under the run's --out): RSS per node, height per node,
  * client-observed finality p50/p95/p99, accepted TPS. Writes CSVs, Vega-Lite
  * specs with SVG and PNG renderings, and soak.json with the flatness figures
- * (per 10-minute window: RSS per node, latency quantiles, blocks per second),
+ * (per 10-minute window: RSS and heap per node, latency quantiles, blocks per second),
  * so "stays flat" is a number, not a look at a plot.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ export interface WindowFigures {
   fromMinute: number;
   toMinute: number;
   rssMiB: Record<string, number>;
+  heapMiB: Record<string, number>;
   finalityMs: { p50: number; p95: number; p99: number };
   blocksPerSecond: number;
   tps: number;
@@ -54,6 +55,7 @@ export function prometheusRuns(outDir: string): string[] {
 const SEL = `job="${NODES_JOB}"`;
 const QUERIES = {
   rss: `max by (node_id) (process_resident_memory_bytes{${SEL}}) / 1048576`,
+  heap: `max by (node_id) (nodejs_heap_size_used_bytes{${SEL}}) / 1048576`,
   height: `max by (node_id) (avsim_last_accepted_height{${SEL}})`,
   p50: `histogram_quantile(0.5, sum by (le) (rate(avsim_tx_finality_seconds_bucket{${SEL}}[1m]))) * 1000`,
   p95: `histogram_quantile(0.95, sum by (le) (rate(avsim_tx_finality_seconds_bucket{${SEL}}[1m]))) * 1000`,
@@ -91,15 +93,18 @@ const median = (xs: readonly number[]): number => {
 };
 
 /** Per-window figures: RSS median per node, latency quantile medians, median blocks/s and TPS. */
-export function windowFigures(series: Record<Key, Point[]>, minutes: number): WindowFigures[] {
+export function windowFigures(series: Record<Key, Point[]>, minutes: number, windowMinutes = WINDOW_SECONDS / 60): WindowFigures[] {
   const out: WindowFigures[] = [];
-  for (let from = 0; from < minutes - 0.5; from += WINDOW_SECONDS / 60) {
-    const to = Math.min(minutes, from + WINDOW_SECONDS / 60);
+  for (let from = 0; from < minutes - 0.5; from += windowMinutes) {
+    const to = Math.min(minutes, from + windowMinutes);
     const inW = (p: Point) => p.t >= from && p.t < to;
-    const rss: Record<string, number> = {};
-    for (const node of [...new Set(series.rss.map((p) => p.series))].toSorted()) rss[node] = fixed(median(series.rss.filter((p) => inW(p) && p.series === node).map((p) => p.value)), 1);
+    const perNode = (k: 'rss' | 'heap'): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const node of [...new Set(series[k].map((p) => p.series))].toSorted()) out[node] = fixed(median(series[k].filter((p) => inW(p) && p.series === node).map((p) => p.value)), 1);
+      return out;
+    };
     const q = (k: Key) => fixed(median(series[k].filter(inW).map((p) => p.value)), 1);
-    out.push({ fromMinute: fixed(from, 2), toMinute: fixed(to, 2), rssMiB: rss, finalityMs: { p50: q('p50'), p95: q('p95'), p99: q('p99') }, blocksPerSecond: fixed(mean(series.bps.filter(inW).map((p) => p.value)), 3), tps: fixed(mean(series.tps.filter(inW).map((p) => p.value)), 2) });
+    out.push({ fromMinute: fixed(from, 2), toMinute: fixed(to, 2), rssMiB: perNode('rss'), heapMiB: perNode('heap'), finalityMs: { p50: q('p50'), p95: q('p95'), p99: q('p99') }, blocksPerSecond: fixed(mean(series.bps.filter(inW).map((p) => p.value)), 3), tps: fixed(mean(series.tps.filter(inW).map((p) => p.value)), 2) });
   }
   return out;
 }
@@ -137,7 +142,7 @@ function csv(points: readonly Point[]): string {
 const node = (m: Record<string, string>): string => `node ${m.node_id ?? '?'}`;
 
 /** Starts a Prometheus on a kept run's TSDB, reads the series, writes `<outDir>/soak/`. Returns the figures. */
-export async function writeSoakReport(outDir: string, scenario: string): Promise<SoakFigures> {
+export async function writeSoakReport(outDir: string, scenario: string, windowMinutes = WINDOW_SECONDS / 60): Promise<SoakFigures> {
   const runs = prometheusRuns(outDir);
   if (runs.length !== 1) throw new RangeError(`${outDir}: expected one kept Prometheus run under prometheus-runs/, found ${runs.length} (run avsim cluster run with --prometheus --out)`);
   const prom = await startPrometheus(prometheusLayout(runs[0] as string));
@@ -147,9 +152,9 @@ export async function writeSoakReport(outDir: string, scenario: string): Promise
     const start = Math.floor(head.minTime / 1000);
     const end = Math.ceil(head.maxTime / 1000);
     const series = {} as Record<Key, Point[]>;
-    for (const k of Object.keys(QUERIES) as Key[]) series[k] = await range(prom.promql, k, start, end, k === 'rss' || k === 'height' ? node : () => k);
+    for (const k of Object.keys(QUERIES) as Key[]) series[k] = await range(prom.promql, k, start, end, k === 'rss' || k === 'heap' || k === 'height' ? node : () => k);
     const minutes = fixed((end - start) / 60, 2);
-    const windows = windowFigures(series, minutes);
+    const windows = windowFigures(series, minutes, windowMinutes);
     const figures: SoakFigures = { start, end, minutes, windows, rssGrowthMiB: rssGrowth(windows) };
 
     const dir = join(outDir, 'soak');
@@ -157,6 +162,7 @@ export async function writeSoakReport(outDir: string, scenario: string): Promise
     const latency = [...series.p50, ...series.p95, ...series.p99];
     const charts: Array<[string, TopLevelSpec, Point[]]> = [
       ['rss-per-node', lineChart(`RSS per node: ${scenario}`, 'process_resident_memory_bytes, each node process (a kill restarts it: the dips)', 'RSS (MiB)', series.rss, 'node'), series.rss],
+      ['heap-per-node', lineChart(`JS heap used per node: ${scenario}`, 'nodejs_heap_size_used_bytes, each node process (V8 heap; RSS adds native memory: RocksDB, buffers, code)', 'heap used (MiB)', series.heap, 'node'), series.heap],
       ['height-per-node', lineChart(`Accepted height per node: ${scenario}`, 'avsim_last_accepted_height; a killed node drops out and climbs back after its restart', 'last accepted height', series.height, 'node'), series.height],
       ['finality-latency', lineChart(`Client-observed finality over time: ${scenario}`, 'histogram_quantile over 1-minute rates of avsim_tx_finality_seconds, all nodes', 'finality (ms)', latency, 'quantile'), latency],
       ['accepted-tps', lineChart(`Accepted TPS over time: ${scenario}`, 'median node, 1-minute rate of avsim_txs_accepted_count', 'TPS', series.tps, 'series'), series.tps],
