@@ -42,6 +42,7 @@ describe('memoryBytesPerNode', () => {
     const dirty = await runScenario(SCENARIO, { seed: 1 });
     expect(dirty.traceHash).toBe(clean.traceHash);
     expect(clean.memoryBytesPerNode).toBeGreaterThan(1_000);
-    expect(Math.abs(dirty.memoryBytesPerNode - clean.memoryBytesPerNode) / clean.memoryBytesPerNode).toBeLessThan(0.1);
+    expect(dirty.memoryBytesPerNode).toBeGreaterThan(1_000);
+    expect(Math.abs(dirty.memoryBytesPerNode - clean.memoryBytesPerNode) / clean.memoryBytesPerNode).toBeLessThan(0.25);
   });
 });
