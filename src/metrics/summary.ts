@@ -258,6 +258,8 @@ export const RunSummarySchema = z.object({
   protocolMetrics: z
     .object({ counters: z.record(z.string(), finite), distributions: z.record(z.string(), LatencyQuantilesMsSchema) })
     .exactOptional(),
+  /** The consensus protocol the run ran (`protocol.name` of its scenario after --set); absent in files written before it was recorded. */
+  protocol: z.string().min(1).exactOptional(),
   /** Where the figures come from: the simulator (absent or 'sim') or real node processes (`avsim cluster run`). */
   mode: z.enum(['sim', 'real']).exactOptional(),
   /** What only a real run has: emulation error, realised faults, host load, calibration (src/cluster). */

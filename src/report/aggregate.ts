@@ -11,6 +11,8 @@ export type PointSummary = {
   key: string;
   scenario: string;
   point: RunSummary['point'];
+  /** The protocol its runs recorded (absent for older files). */
+  protocol?: string;
   nodes: number;
   seeds: number[];
   byzantineFraction: number;
@@ -47,6 +49,7 @@ export function aggregate(runs: readonly RunSummary[]): PointSummary[] {
       key,
       scenario: first.scenario,
       point: first.point,
+      ...(first.protocol === undefined ? {} : { protocol: first.protocol }),
       nodes: first.nodes,
       seeds: g.map((r) => r.seed).sort((a, b) => a - b),
       ...means,

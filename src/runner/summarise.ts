@@ -93,6 +93,7 @@ export function summarise(run: FinishedRun): RunSummary {
     liveness,
     checks: [],
     repro: run.repro,
+    protocol: scenario.protocol.name,
   };
   // Only protocols that reject client transactions (or report their own metrics) carry these fields.
   if (c.counts.rejectedTxs > 0 || c.protocolCounters.size > 0 || c.protocolDistributions.size > 0) summary.rejectedTransactions = c.counts.rejectedTxs;

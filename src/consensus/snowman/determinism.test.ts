@@ -31,6 +31,7 @@ describe('Snowman run determinism', () => {
     const sc = parseScenarioText(SCENARIO).scenario;
     const s = await runScenario(sc, { seed: 3 });
     expect(s.outcome).toEqual({ kind: 'completed' });
+    expect(s.protocol).toBe('snowman');
     // Issue 11's networking round (adaptive timeouts, fail-fast to the killed nodes, bootstrapping of
     // the restarted ones, late answers dropped) moved it from 96f749b3f374cef0 (637,200 events,
     // 33 blocks, 1,469 transactions) to 6e173858afaaa2a2 (434,029 events, 24 blocks, 947

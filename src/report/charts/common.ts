@@ -33,11 +33,32 @@ export const CONFIG = {
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** A label for a sweep point's values other than node count (e.g. `k=20 rate=100`). */
-export function seriesLabel(point: RunSummary['point'], omit: readonly string[] = ['nodes.count']): string {
+/**
+ * The protocol a run or point ran: the swept (or --set) `protocol.name`, else
+ * the one its summary records; undefined for older files that record none.
+ */
+export function protocolOf(r: { point: RunSummary['point']; protocol?: string | undefined }): string | undefined {
+  const swept = r.point['protocol.name'];
+  return swept === undefined ? r.protocol : String(swept);
+}
+
+/** Whether the runs or points of one chart ran more than one protocol (their labels must then say which). */
+export function mixesProtocols(items: ReadonlyArray<{ point: RunSummary['point']; protocol?: string | undefined }>): boolean {
+  return new Set(items.map(protocolOf)).size > 1;
+}
+
+/**
+ * A label for a sweep point's values other than node count (e.g. `k=20 rate=100`).
+ * `protocol.name` reads `protocol=…`. With `protocol` (pass it when the chart
+ * mixes protocols), a point that does not set `protocol.name` is labelled with
+ * the protocol its run recorded (`protocol=scenario's` when it recorded none),
+ * so a series is never just "all" beside a `protocol=snowman` one.
+ */
+export function seriesLabel(point: RunSummary['point'], omit: readonly string[] = ['nodes.count'], protocol?: { of: string | undefined }): string {
   const parts = Object.entries(point)
     .filter(([k]) => !omit.includes(k))
-    .map(([k, v]) => `${k.split('.').pop() ?? k}=${String(v)}`);
+    .map(([k, v]) => (k === 'protocol.name' ? `protocol=${String(v)}` : `${k.split('.').pop() ?? k}=${String(v)}`));
+  if (protocol !== undefined && point['protocol.name'] === undefined) parts.unshift(`protocol=${protocol.of ?? "scenario's"}`);
   return parts.length === 0 ? 'all' : parts.join(' ');
 }
 

@@ -22,10 +22,10 @@ describe('latencyVsNodes', () => {
     const spec = chart.spec as { title: { text: string; subtitle: string }; layer: Layer[] };
     expect(spec.title.text).toBe('p95 latency vs nodes, one fit a + b·ln N per protocol');
     const curve = spec.layer[0]!.data.values;
-    expect(new Set(curve.map((c) => c.series))).toEqual(new Set(['scenario protocol', 'protocol=snowman']));
+    expect(new Set(curve.map((c) => c.series))).toEqual(new Set(["protocol=scenario's", 'protocol=snowman']));
     // Each curve follows its own runs: at 100 nodes the slow setting's fit is 3x the other's.
     const at = (series: string): number => curve.filter((c) => c.series === series).at(-1)!.fit!;
-    expect(at('protocol=snowman') / at('scenario protocol')).toBeCloseTo(3, 3);
+    expect(at('protocol=snowman') / at("protocol=scenario's")).toBeCloseTo(3, 3);
     expect(spec.layer[2]!.encoding.color?.field).toBe('series');
     expect(chart.caption).toContain('protocol=snowman: ');
   });

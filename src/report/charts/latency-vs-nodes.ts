@@ -8,13 +8,10 @@
 import { quantileOf } from '../../metrics/summary.js';
 import { fitLog, type LogFit } from '../stats.js';
 import type { RunSummary } from '../../metrics/summary.js';
-import { CONFIG, HEIGHT, SCHEMA, WIDTH, isClean, isCleanRun, nodesAxis, round, type Chart, type ChartInput } from './common.js';
+import { CONFIG, HEIGHT, SCHEMA, WIDTH, isClean, isCleanRun, nodesAxis, protocolOf, round, type Chart, type ChartInput } from './common.js';
 
-/** The series of a run or point: its protocol when the point names one, else the scenario's own. */
-const protocolOf = (point: RunSummary['point']): string => {
-  const name = point['protocol.name'];
-  return name === undefined ? 'scenario protocol' : `protocol=${String(name)}`;
-};
+/** The series of a run or point: the protocol it ran (the scenario's own for older files that record none). */
+const seriesOf = (r: { point: RunSummary['point']; protocol?: string | undefined }): string => `protocol=${protocolOf(r) ?? "scenario's"}`;
 
 const fitText = (fit: LogFit): string => `${round(fit.a, 3)} ${fit.b < 0 ? '−' : '+'} ${round(Math.abs(fit.b), 3)}·ln N ms, R² = ${fit.r2.toFixed(3)}`;
 
@@ -23,7 +20,7 @@ export function latencyVsNodes(input: ChartInput): Chart | null {
   const runs = input.runs.filter(isCleanRun);
   const nodes = [...new Set(points.map((p) => p.nodes))].sort((a, b) => a - b);
   if (nodes.length < 2) return null;
-  const labels = [...new Set(points.map((p) => protocolOf(p.point)))].sort();
+  const labels = [...new Set(points.map((p) => seriesOf(p)))].sort();
   const lo = nodes[0] ?? 1;
   const hi = nodes[nodes.length - 1] ?? 1;
   const fits: Array<{ series: string; fit: LogFit }> = [];
@@ -32,7 +29,7 @@ export function latencyVsNodes(input: ChartInput): Chart | null {
     // Fit over every run (not point means), so seeds weigh in.
     // Runs with no finality samples have no p95 (not 0 ms): they are left out.
     const fit = fitLog(
-      runs.filter((r) => protocolOf(r.point) === series).flatMap((r) => {
+      runs.filter((r) => seriesOf(r) === series).flatMap((r) => {
         const y = quantileOf(r.latencyMs, 'p95');
         return y === null ? [] : [{ x: r.nodes, y }];
       }),
@@ -47,7 +44,7 @@ export function latencyVsNodes(input: ChartInput): Chart | null {
   if (fits.length === 0) return null;
   const measured = points
     .filter((p) => p.p95.n > 0)
-    .map((p) => ({ nodes: p.nodes, p95: round(p.p95.mean), lo: round(p.p95.lo), hi: round(p.p95.hi), series: protocolOf(p.point) }));
+    .map((p) => ({ nodes: p.nodes, p95: round(p.p95.mean), lo: round(p.p95.lo), hi: round(p.p95.hi), series: seriesOf(p) }));
   const x = nodesAxis(nodes);
   const single = labels.length === 1 && fits.length === 1;
   const only = fits[0]!;

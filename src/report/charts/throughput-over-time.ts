@@ -1,6 +1,6 @@
 /** Throughput over time with fault windows shaded (CT-001, CT-002, soak runs). */
 import type { RunSummary } from '../../metrics/summary.js';
-import { CONFIG, HEIGHT, SCHEMA, WIDTH, round, seriesLabel, type Chart, type ChartInput } from './common.js';
+import { CONFIG, HEIGHT, SCHEMA, WIDTH, mixesProtocols, protocolOf, round, seriesLabel, type Chart, type ChartInput } from './common.js';
 
 /** Lines drawn at most; runs with faults come first. */
 const MAX_RUNS = 4;
@@ -39,7 +39,8 @@ export function throughputOverTime({ runs }: ChartInput): Chart | null {
   // Runs with faults are what this chart is for; without any, show the first few runs.
   const faulted = withData.filter((r) => r.faultWindows.length > 0);
   const chosen = spread(faulted.length > 0 ? faulted : withData);
-  const label = (r: RunSummary): string => `${r.nodes} nodes ${seriesLabel(r.point)} seed ${r.seed}`.replace(' all ', ' ');
+  const mixed = mixesProtocols(chosen);
+  const label = (r: RunSummary): string => `${r.nodes} nodes ${seriesLabel(r.point, undefined, mixed ? { of: protocolOf(r) } : undefined)} seed ${r.seed}`.replace(' all ', ' ');
   const lines = chosen.flatMap((r) => downsample(r).map((p) => ({ ...p, run: label(r) })));
   const windows = chosen.flatMap((r) => r.faultWindows.map((w) => ({ start: round(w.startSeconds), end: round(w.endSeconds), fault: w.kind })));
   const x = { field: 't', type: 'quantitative' as const, title: 'simulated time (s)' };

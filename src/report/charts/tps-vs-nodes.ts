@@ -1,10 +1,11 @@
 /** Sustained TPS against node count, mean over seeds with 95% CI bars, one line per other sweep setting. */
-import { CONFIG, HEIGHT, SCHEMA, WIDTH, isClean, nodesAxis, round, seriesLabel, type Chart, type ChartInput } from './common.js';
+import { CONFIG, HEIGHT, SCHEMA, WIDTH, isClean, mixesProtocols, nodesAxis, protocolOf, round, seriesLabel, type Chart, type ChartInput } from './common.js';
 
 export function tpsVsNodes(input: ChartInput): Chart | null {
   const points = input.points.filter(isClean);
   if (new Set(points.map((p) => p.nodes)).size < 2) return null;
-  const values = points.map((p) => ({ nodes: p.nodes, tps: round(p.tps.mean), lo: round(p.tps.lo), hi: round(p.tps.hi), offered: round(p.offeredTps.mean), series: seriesLabel(p.point) }));
+  const mixed = mixesProtocols(points);
+  const values = points.map((p) => ({ nodes: p.nodes, tps: round(p.tps.mean), lo: round(p.tps.lo), hi: round(p.tps.hi), offered: round(p.offeredTps.mean), series: seriesLabel(p.point, undefined, mixed ? { of: protocolOf(p) } : undefined) }));
   const x = nodesAxis(points.map((p) => p.nodes));
   // One series needs no legend; several are told apart by colour.
   const series = new Set(values.map((v) => v.series)).size;

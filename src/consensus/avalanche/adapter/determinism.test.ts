@@ -53,6 +53,7 @@ describe('DAG run determinism', () => {
     const sc = parseScenarioText(DAG_DETERMINISM_SCENARIO).scenario;
     const serial = await runScenario(sc, { seed: 6 });
     expect(serial.outcome).toEqual({ kind: 'completed' });
+    expect(serial.protocol).toBe('avalanche');
     // Pinned: a change of this hash is a change of the DAG protocol's behaviour (say which and why).
     // Seed 3 and 51a97233efc0ebb9 until Byzantine selection got its own stream in runs with a
     // region profile (it reused the region-placement draws): other Byzantine nodes, same protocol.
