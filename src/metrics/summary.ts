@@ -14,6 +14,7 @@ import { LIMIT_KINDS } from '../sim/types.js';
 
 const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
 const nonNeg = finite.refine((x) => x >= 0, { error: 'must be >= 0' });
+const positive = finite.refine((x) => x > 0, { error: 'must be > 0' });
 const fraction = finite.refine((x) => x >= 0 && x <= 1, { error: 'must be a fraction 0..1' });
 const count = z.number().int().min(0);
 
@@ -77,10 +78,19 @@ export const LivenessSummarySchema = z.object({
 });
 export type LivenessSummary = z.infer<typeof LivenessSummarySchema>;
 
-/** Accepted transactions per second in one time bucket, for throughput-over-time plots. */
+/**
+ * Accepted transactions per second in one time bucket, for throughput-over-time
+ * plots. Each is a rate over the part of the run its bucket covers: the last
+ * bucket ends at the run's end (src/runner/throughput.ts).
+ */
 export const ThroughputPointSchema = z.object({
+  /** Start of the bucket. */
   tSeconds: nonNeg,
   tps: nonNeg,
+  /** Transactions submitted by honest clients in this bucket, per second (the realised arrivals; absent in older results). */
+  submittedTps: nonNeg.exactOptional(),
+  /** Width of this bucket when it is not the scenario's measurement.throughputBucket (a last bucket cut by the run's end). */
+  widthSeconds: positive.exactOptional(),
   /** Offered load in this bucket, transactions/s (optional; lets a ramp run plot TPS vs offered load). */
   offeredTps: nonNeg.exactOptional(),
 });
@@ -240,6 +250,8 @@ export const RunSummarySchema = z.object({
     )
     .exactOptional(),
   throughput: z.array(ThroughputPointSchema),
+  /** The scenario's measurement.warmup, s: what sustained TPS and latency leave out (shaded on throughput plots; absent in older results). */
+  warmupSeconds: nonNeg.exactOptional(),
   /** Fault windows, for shading throughput-over-time plots. */
   faultWindows: z.array(z.object({ kind: z.string(), startSeconds: nonNeg, endSeconds: nonNeg })),
   byzantine: z.object({ strategy: z.string(), fraction, nodes: count }).nullable(),

@@ -32,7 +32,8 @@ export function pointKey(s: Pick<RunSummary, 'scenario' | 'point' | 'nodes'>): s
   return `${s.scenario}|${s.nodes}|${values.map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
 }
 
-export function aggregate(runs: readonly RunSummary[]): PointSummary[] {
+/** Runs grouped by sweep point (pointKey), groups and runs in the order the runs come. */
+export function groupByPoint(runs: readonly RunSummary[]): Map<string, RunSummary[]> {
   const groups = new Map<string, RunSummary[]>();
   for (const r of runs) {
     const key = pointKey(r);
@@ -40,6 +41,11 @@ export function aggregate(runs: readonly RunSummary[]): PointSummary[] {
     if (g === undefined) groups.set(key, [r]);
     else g.push(r);
   }
+  return groups;
+}
+
+export function aggregate(runs: readonly RunSummary[]): PointSummary[] {
+  const groups = groupByPoint(runs);
   const out: PointSummary[] = [];
   for (const [key, g] of groups) {
     const first = g[0];

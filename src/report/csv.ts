@@ -34,7 +34,7 @@ export function pointsCsv(points: readonly PointSummary[]): string {
 
 export function throughputCsv(runs: readonly RunSummary[]): string {
   return toCsv(
-    ['scenario', 'point', 'seed', 'tSeconds', 'tps', 'offeredTps'],
-    runs.flatMap((r) => r.throughput.map((t) => [r.scenario, pointText(r.point), r.seed, t.tSeconds, t.tps, t.offeredTps ?? null])),
+    ['scenario', 'point', 'seed', 'tSeconds', 'tps', 'submittedTps', 'offeredTps', 'widthSeconds'],
+    runs.flatMap((r) => r.throughput.map((t) => [r.scenario, pointText(r.point), r.seed, t.tSeconds, t.tps, t.submittedTps ?? null, t.offeredTps ?? null, t.widthSeconds ?? null])),
   );
 }

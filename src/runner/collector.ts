@@ -82,7 +82,7 @@ export interface CollectorOptions<I> {
 }
 
 /** Most throughput buckets kept; a longer run widens nothing and just stops adding (labelled in the summary). */
-const MAX_BUCKETS = 1_000_000;
+export const MAX_BUCKETS = 1_000_000;
 
 export class RunCollector<I = unknown> implements RunMetrics<I> {
   readonly safety: SafetyCheck<I>;

@@ -6,6 +6,8 @@ import { meanOfferedTps } from '../workload/arrivals.js';
 import type { FinishedRun } from './run-scenario.js';
 import { offeredTpsAt } from './workload.js';
 import { summariseNodeRecovery } from './node-recovery.js';
+import { MAX_BUCKETS } from './collector.js';
+import { throughputBuckets } from './throughput.js';
 import { toMillis, toSeconds } from '../sim/time.js';
 
 const round = (x: number, digits = 6) => {
@@ -44,12 +46,14 @@ export function summarise(run: FinishedRun): RunSummary {
   const perNodePerSecond = (x: number) => (simSeconds > 0 ? x / n / simSeconds : 0);
 
   const measuredSeconds = toSeconds(Math.max(0, endUs - scenario.measurement.warmup));
-  const bucketUs = scenario.measurement.throughputBucket;
-  const throughput = c.acceptedPerBucket.map((count, b) => ({
-    tSeconds: round(toSeconds(b * bucketUs), 3),
-    tps: round(count / toSeconds(bucketUs), 3),
-    offeredTps: round(offeredTpsAt(run.phases, b * bucketUs + bucketUs / 2), 3),
-  }));
+  const throughput = throughputBuckets({
+    accepted: c.acceptedPerBucket,
+    submitted: c.submittedPerBucket,
+    bucketUs: scenario.measurement.throughputBucket,
+    endUs,
+    maxBuckets: MAX_BUCKETS,
+    offeredAt: (t) => offeredTpsAt(run.phases, t),
+  });
 
   const liveness = livenessSummary(c.liveness.finish(endUs));
   const summary: RunSummary = {
@@ -84,6 +88,7 @@ export function summarise(run: FinishedRun): RunSummary {
         ? null
         : round(toMillis(c.recoveredAtUs - Math.max(...run.faultPlan.windows.map((w) => w.endUs))), 3),
     throughput,
+    warmupSeconds: round(toSeconds(scenario.measurement.warmup)),
     faultWindows: run.faultPlan.windows.map((w) => ({ kind: w.kind, startSeconds: toSeconds(w.startUs), endSeconds: toSeconds(w.endUs) })),
     byzantine:
       scenario.byzantine === undefined

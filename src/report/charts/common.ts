@@ -98,3 +98,19 @@ export function latencyCdfOf(r: RunSummary): Array<{ ms: number; fraction: numbe
   if (l.count === 0 || l.p50 === null || l.p95 === null || l.p99 === null || l.max === null) return [];
   return [{ ms: 0, fraction: 0 }, { ms: l.p50, fraction: 0.5 }, { ms: l.p95, fraction: 0.95 }, { ms: l.p99, fraction: 0.99 }, { ms: l.max, fraction: 1 }];
 }
+
+/**
+ * "n = 2 seeds per point" (or "n = 2–8 ...") for a chart's subtitle: with few
+ * seeds a 95% interval uses a large t (12.7 at n = 2), so the chart says n.
+ */
+export function seedsText(ns: readonly number[], per = 'point'): string {
+  const counted = ns.filter((n) => n > 0);
+  if (counted.length === 0) return 'no seeds';
+  const lo = Math.min(...counted);
+  const hi = Math.max(...counted);
+  const n = lo === hi ? String(lo) : `${lo}–${hi}`;
+  return `n = ${n} ${hi === 1 ? 'seed' : 'seeds'} per ${per}`;
+}
+
+/** Where a seed's own point is drawn on a log node axis: just right of its point's interval bar, so both stay visible. */
+export const besideNodes = (nodes: number): number => round(nodes * 1.045);
