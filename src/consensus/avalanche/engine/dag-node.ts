@@ -92,7 +92,7 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   private inputCounter = 0;
   private acceptedCount = 0;
 
-  // --- in memory; lost on crash ---
+  // --- in memory; lost on crash (ownTxs in part: see onCrash) ---
   private alive = false;
   private consensus!: Topological<Vertex>;
   private polls!: DagPollSet;
@@ -162,10 +162,16 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
     this.issuedAt.clear();
     this.jobs.clear();
     this.peerAccepted.clear();
+    // The clients' transactions already sent out in a vertex stay in ownTxs: the client holds them, not the
+    // node, and after the restart sees each decided once this node decides the vertex that holds it (fetched
+    // from the peers' accepted frontiers), as a client polling its node's tx status would. Cleared here, every
+    // transaction submitted in the last moments before a kill that the network accepted while the node was
+    // down was never reported (as the Snowman node did before f0d0f90). Those still pending (in no vertex, so
+    // known to no other node) are lost with the mempool, as AvalancheGo's are.
+    for (const tx of this.pendingTxs) this.ownTxs.delete(tx.id);
     this.pendingTxs = [];
     this.pendingTxIds.clear();
     this.processingTxs.clear();
-    this.ownTxs.clear();
     this.loopback.length = 0;
   }
 
@@ -497,7 +503,9 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
           }
         }
       }
-      this.observer.onVertexAccepted?.(v, ++this.acceptedCount, me, now);
+      // Counted outside the optional call: `?.` skips evaluating its arguments when the observer has no onVertexAccepted.
+      this.acceptedCount++;
+      this.observer.onVertexAccepted?.(v, this.acceptedCount, me, now);
     }
     for (const v of d.rejectedVertices) {
       this.known.delete(v.id);
