@@ -5,6 +5,7 @@
  * draws are reproducible in distribution), CPU charged as real busy work, and
  * sends handed to the transport.
  */
+import type { AcceptedStore } from '../../consensus/engine/accepted-chain.js';
 import type { Host, HostedNode, Micros, NodeId, TimerHandle } from '../../consensus/host.js';
 import { createStream, type RandomStream } from '../../sim/rng.js';
 import { busyWork } from './busy-work.js';
@@ -22,6 +23,8 @@ export interface RealHostOptions<M> {
   connectivityVersion?: () => number;
   /** Whether chargeCpu does the work (false: only counted, for tests that must not spin). */
   payCpu?: boolean;
+  /** The node's store of accepted blocks (SnowmanHost.acceptedStore): the engine keeps only the newest in memory. */
+  acceptedStore?: AcceptedStore;
 }
 
 export class RealHost<M> implements Host<M> {
@@ -38,6 +41,7 @@ export class RealHost<M> implements Host<M> {
   private stopped = false;
   /** CPU charged through this host, µs (modelled costs paid as busy work). */
   chargedUs = 0;
+  readonly acceptedStore: AcceptedStore | undefined;
 
   constructor(opts: RealHostOptions<M>) {
     this.id = opts.id;
@@ -47,6 +51,7 @@ export class RealHost<M> implements Host<M> {
     this.payCpu = opts.payCpu ?? true;
     this.connectedFn = opts.connected;
     this.versionFn = opts.connectivityVersion;
+    this.acceptedStore = opts.acceptedStore;
   }
 
   /** Host.connectivityVersion: the transport's connect/disconnect count; -1 (recompute every time) without one. */

@@ -99,6 +99,22 @@ interface KindStats {
   handleUs: number;
 }
 
+/** What a reopened store holds that the history has not reported, collected one stored block at a time. */
+class RecoveredReports {
+  readonly missing: Block[] = [];
+  readonly acceptedTxs: TxId[] = [];
+  constructor(
+    readonly seen: { readonly height: number; readonly lastT: Micros },
+    private readonly waiting: Set<TxId>,
+  ) {}
+
+  see(b: Block): void {
+    if (b.height > this.seen.height) this.missing.push(b);
+    if (this.waiting.size === 0) return;
+    for (const tx of b.txs) if (this.waiting.delete(tx)) this.acceptedTxs.push(tx);
+  }
+}
+
 interface AcceptGroup {
   readonly reports: HistoryRecord[];
   durable: boolean;
@@ -141,6 +157,8 @@ export class RealNode {
   private readonly prom: RealNodeMetrics;
   port = 0;
   metricsPort = 0;
+  /** Stored blocks handed to the engine at boot (the depth it indexes; it reads older ones from the store). */
+  private readonly tailKept: number;
 
   constructor(opts: RealNodeOptions) {
     this.opts = opts;
@@ -148,12 +166,13 @@ export class RealNode {
     const s = opts.scenario;
     const stake = stakeUnitsOf(s);
     const shared = sharedNodeConfigOf(s, opts.seed, stake);
+    this.tailKept = shared.options.servableAcceptedDepth;
     const base = shared.messageModel;
     // With real signatures the signature work is done for real (SignatureLayer), so the model must not charge it too.
     this.model = opts.realSignatures ? new MessageModel(base.size, { ...base.cpu, sigVerifyUs: 0, sigSignUs: 0 }) : base;
     this.net = networkForRun(networkConfigOf(s), s.nodes.count, opts.seed);
     this.prom = new RealNodeMetrics(opts.id, opts.runTag, s.name);
-    this.host = new RealHost<Message>({ id: opts.id, seed: opts.seed, clock: opts.clock, send: (to, m) => this.send(to, m), connected: (p) => this.transport.isConnected(p), connectivityVersion: () => this.transport.stats.connects + this.transport.stats.disconnects, payCpu: opts.payCpu ?? true });
+    this.host = new RealHost<Message>({ id: opts.id, seed: opts.seed, clock: opts.clock, send: (to, m) => this.send(to, m), connected: (p) => this.transport.isConnected(p), connectivityVersion: () => this.transport.stats.connects + this.transport.stats.disconnects, payCpu: opts.payCpu ?? true, acceptedStore: { blockAt: (h) => this.store.blockAt(h), heightOf: (id) => this.store.heightOf(id) } });
     if (opts.byzantine !== undefined) this.behaviour.set(behaviourFor(opts.byzantine, opts.id, s.nodes.count, opts.byzantineIds, opts.seed));
     this.node = new SnowmanNode(this.host, {
       ...shared,
@@ -189,37 +208,51 @@ export class RealNode {
     this.stalls = new StallTracker(opts.clock);
   }
 
-  /** Opens the store, restores the chain, reserves ids and listens. Returns the transport port. */
+  /**
+   * Opens the store, restores the chain, reserves ids and listens. Returns the transport port. The stored chain is
+   * read one block at a time and only its newest blocks are handed to the engine, which reads older ones from the
+   * store (AcceptedStore): memory does not grow with the chain.
+   */
   async open(): Promise<number> {
     await this.store.open();
     await this.store.claim({ scenario: this.opts.scenario.name, seed: this.opts.seed, runTag: this.opts.runTag, node: this.id });
-    const stored = await this.store.chain();
     const waiting = outstandingSubmissions(this.history.path);
-    this.reportRecovered(stored.map((e) => e.block), waiting);
-    if (this.sigs !== undefined) {
-      for (const e of stored) {
+    const seen = lastReported(this.history.path);
+    const recovered = new RecoveredReports(seen, waiting);
+    const tail: Block[] = [];
+    const keep = this.tailKept;
+    let count = 0;
+    let txs = 0;
+    let bytes = 0;
+    for await (const e of this.store.blocks()) {
+      const b = e.block;
+      count++;
+      txs += b.txs.length;
+      bytes += b.sizeBytes;
+      recovered.see(b);
+      if (this.sigs !== undefined) {
         const bodies: SignedTx[] = [];
-        for (const tx of e.block.txs) {
-          const b = await this.store.txBody(tx);
-          if (b !== undefined) bodies.push(b);
+        for (const tx of b.txs) {
+          const body = await this.store.txBody(tx);
+          if (body !== undefined) bodies.push(body);
         }
         this.sigs.restoreBlock(e.signature, bodies);
       }
+      tail.push(b);
+      if (tail.length > 2 * keep) tail.splice(0, tail.length - keep);
     }
+    this.reportRecovered(recovered);
     const r = await this.store.reservation();
     this.incarnation = r.incarnations + 1;
     this.reserved = { blocks: r.blocks + BLOCK_RESERVE, requests: Math.min(MAX_REQUEST_ID, r.requests + REQUEST_RESERVE), incarnations: this.incarnation };
     await this.store.reserve(this.reserved);
-    this.node.restore(
-      stored.map((e) => e.block),
-      { blocks: r.blocks, requests: r.requests },
-    );
+    this.node.restore(tail.slice(-keep), { blocks: r.blocks, requests: r.requests });
     this.node.resumeClientTxs(waiting);
-    this.prom.restored(stored.map((e) => e.block));
+    this.prom.restored(tail.at(-1)?.height ?? 0, count, txs, bytes);
     this.port = await this.transport.listen();
     this.metricsPort = await this.prom.listen(this.opts.metricsHost ?? this.opts.listenHost, this.opts.metricsPort ?? 0, `node ${this.id} metrics`);
     const last = this.node.lastAcceptedBlock();
-    this.opts.log(`node ${this.id}: incarnation ${this.incarnation}, restored ${stored.length} accepted blocks (last ${last.id} at height ${last.height}), transport on ${this.opts.listenHost}:${this.port}`);
+    this.opts.log(`node ${this.id}: incarnation ${this.incarnation}, restored ${count} accepted blocks (last ${last.id} at height ${last.height}), transport on ${this.opts.listenHost}:${this.port}`);
     return this.port;
   }
 
@@ -227,19 +260,15 @@ export class RealNode {
    * Acceptances are reported once durable, so a SIGKILL between a batch's fsync and its report leaves blocks in the
    * store that the history never saw: report them now, at the time of the history's last line (they were accepted
    * after it, before this incarnation), so that the history holds exactly the stored chain (the harness's restart
-   * check and the PromQL-vs-logs cross-check read it).
+   * check and the PromQL-vs-logs cross-check read it). A client transaction whose block is already in the store
+   * (accepted, its `acc` line lost to the kill) is reported accepted now; the rest (`waiting`) the engine reports
+   * when it accepts their block.
    */
-  private reportRecovered(stored: readonly Block[], waiting: Set<TxId>): void {
-    const seen = lastReported(this.history.path);
-    const missing = stored.filter((b) => b.height > seen.height);
-    for (const b of missing) this.record({ k: 'chk', n: this.id, t: seen.lastT, in: { id: b.id, height: b.height, parent: b.parent, txs: b.txs } });
-    if (missing.length > 0) this.opts.log(`node ${this.id}: ${missing.length} stored block(s) above the last reported height ${seen.height} reported now`);
-    // A client transaction whose block is already in the store (accepted, its `acc` line lost to the kill) is
-    // reported accepted now; the rest (`waiting`) the engine reports when it accepts their block.
-    if (waiting.size === 0) return;
-    for (const b of stored) {
-      for (const tx of b.txs) if (waiting.delete(tx)) this.record({ k: 'acc', n: this.id, t: seen.lastT, tx });
-    }
+  private reportRecovered(r: RecoveredReports): void {
+    const t = r.seen.lastT;
+    for (const b of r.missing) this.record({ k: 'chk', n: this.id, t, in: { id: b.id, height: b.height, parent: b.parent, txs: b.txs } });
+    if (r.missing.length > 0) this.opts.log(`node ${this.id}: ${r.missing.length} stored block(s) above the last reported height ${r.seen.height} reported now`);
+    for (const tx of r.acceptedTxs) this.record({ k: 'acc', n: this.id, t, tx });
   }
 
   setPeers(peers: ReadonlyMap<NodeId, PeerAddress>): void {

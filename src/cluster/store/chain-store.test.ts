@@ -46,6 +46,35 @@ describe('ChainStore', () => {
     await again.close();
   });
 
+  it('reads an accepted block by height and id synchronously (AcceptedStore), queued or durable, also after reopening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'avsim-store-'));
+    dirs.push(dir);
+    const s = new ChainStore(dir);
+    await s.open();
+    let parent = 0;
+    const written: Block[] = [];
+    const durable: Promise<void>[] = [];
+    for (let h = 1; h <= 20; h++) {
+      const b = blockAt(h, parent);
+      parent = b.id;
+      written.push(b);
+      durable.push(s.appendAccepted({ block: b }, []));
+      // Queued, not yet written: served from the queue.
+      expect([s.blockAt(h), s.heightOf(b.id)]).toEqual([b, h]);
+    }
+    await Promise.all(durable);
+    expect(written.map((b) => [s.blockAt(b.height), s.heightOf(b.id)])).toEqual(written.map((b) => [b, b.height]));
+    expect([s.blockAt(21), s.heightOf(12_345)]).toEqual([undefined, undefined]);
+    await s.close();
+    const again = new ChainStore(dir);
+    await again.open();
+    expect([again.blockAt(7), again.heightOf(written[6]!.id)]).toEqual([written[6], 7]);
+    const seen: number[] = [];
+    for await (const e of again.blocks()) seen.push(e.block.height);
+    expect(seen).toEqual(written.map((b) => b.height));
+    await again.close();
+  });
+
   it('leaves no batch open after its writes (the binding\'s array batch() kept every one, data included, until close)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'avsim-store-'));
     dirs.push(dir);

@@ -20,7 +20,8 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RocksLevel, type BatchOp } from '@nxtedition/rocksdb';
-import type { Block } from '../../consensus/snowman/block.js';
+import type { AcceptedStore } from '../../consensus/engine/accepted-chain.js';
+import type { Block, BlockId } from '../../consensus/snowman/block.js';
 import type { BlockSignature, SignedTx } from '../crypto/attachments.js';
 
 export interface StoredBlock {
@@ -61,8 +62,11 @@ function isNotFound(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'LEVEL_NOT_FOUND';
 }
 
-export class ChainStore {
+export class ChainStore implements AcceptedStore {
   private db: RocksLevel | undefined;
+  /** Accepted blocks queued for writing and not yet durable, by height and id (read before the database). */
+  private readonly pending = new Map<number, Block>();
+  private readonly pendingIds = new Map<BlockId, number>();
   /** Writes in flight, in order; close() waits for them. */
   private tail: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
@@ -130,9 +134,35 @@ export class ChainStore {
   /** Accepted blocks from height 1 to the last accepted one, in height order (genesis is not stored). */
   async chain(): Promise<StoredBlock[]> {
     const out: StoredBlock[] = [];
-    const it = this.handle().iterator({ gte: heightKey(1), lte: heightKey(10 ** HEIGHT_DIGITS - 1) });
-    for await (const [, value] of it) out.push(parseStoredBlock(value));
+    for await (const e of this.blocks()) out.push(e);
     return out;
+  }
+
+  /** The same, one at a time (a long chain is never held whole). */
+  async *blocks(): AsyncGenerator<StoredBlock> {
+    const it = this.handle().iterator({ gte: heightKey(1), lte: heightKey(10 ** HEIGHT_DIGITS - 1) });
+    for await (const [, value] of it) yield parseStoredBlock(value);
+  }
+
+  private getSync(key: string): string | undefined {
+    // oxlint-disable-next-line no-underscore-dangle -- the binding's only synchronous read (rocksdb.d.ts)
+    return this.handle()._getManySync([key])[0]?.toString('utf8');
+  }
+
+  /** AcceptedStore: the accepted block at a height, queued or durable (a synchronous read, checksum checked). */
+  blockAt(height: number): Block | undefined {
+    const p = this.pending.get(height);
+    if (p !== undefined) return p;
+    const v = this.getSync(heightKey(height));
+    return v === undefined ? undefined : parseStoredBlock(v).block;
+  }
+
+  /** AcceptedStore: the height of an accepted block, queued or durable. */
+  heightOf(id: BlockId): number | undefined {
+    const p = this.pendingIds.get(id);
+    if (p !== undefined) return p;
+    const v = this.getSync(`block/id/${id}`);
+    return v === undefined ? undefined : Number(v);
   }
 
   /** The signed body of a transaction of an accepted block, if stored. */
@@ -155,7 +185,13 @@ export class ChainStore {
       ...bodies.map((t) => ({ type: 'put' as const, key: `tx/${t.id}`, value: JSON.stringify({ payload: b64(t.payload), publicKey: b64(t.publicKey), signature: b64(t.signature) }) })),
       { type: 'put', key: 'meta/last', value: JSON.stringify({ height: b.height, id: b.id }) },
     ];
-    return this.write(ops, onDurable);
+    this.pending.set(b.height, b);
+    this.pendingIds.set(b.id, b.height);
+    return this.write(ops, () => {
+      this.pending.delete(b.height);
+      this.pendingIds.delete(b.id);
+      onDurable?.();
+    });
   }
 
   private write(ops: BatchOp[], onDurable?: () => void): Promise<void> {

@@ -34,6 +34,12 @@ declare module '@nxtedition/rocksdb' {
     batch(ops: BatchOp[], options?: { sync?: boolean }): Promise<void>;
     /** A chained batch: `write()` writes and closes it (abstract-level's public path). */
     batch(): ChainedBatch;
+    /**
+     * A synchronous point read (the binding's db_get_many_sync; 12.2.12 has no public sync get, and this method is
+     * what its own getMany would call). Buffers, undefined for a missing key. The accepted chain reads its older
+     * blocks through it (AcceptedStore: the engine answers a request in one step).
+     */
+    _getManySync(keys: string[]): (Buffer | undefined)[];
     iterator(options?: IteratorOptions): AsyncIterable<[string, string]> & { close(): Promise<void> };
   }
 }

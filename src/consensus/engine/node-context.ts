@@ -5,11 +5,11 @@
  * call each other through it (block fetching, issuing, polling and voting,
  * transaction gossip, block building, sending).
  */
-import type { Host, NodeId } from '../host.js';
+import type { NodeId } from '../host.js';
 import type { AdaptiveTimeoutManager } from '../networking/adaptive-timeout.js';
 import type { Benchlist } from '../networking/benchlist.js';
 import type { SnowmanConsensus } from '../snowman/consensus.js';
-import { AcceptedChain } from './accepted-chain.js';
+import { AcceptedChain, type SnowmanHost } from './accepted-chain.js';
 import type { Behaviour, NodeView } from './behaviour.js';
 import type { BlockBuilder } from './block-builder.js';
 import type { BlockFetcher } from './block-fetcher.js';
@@ -18,7 +18,6 @@ import type { Bootstrapping } from './bootstrapping.js';
 import type { SnowmanNodeConfig } from './config.js';
 import { JobScheduler } from './jobs.js';
 import { Mempool } from './mempool.js';
-import type { Message } from './messages.js';
 import type { NodeObserver } from './observer.js';
 import type { PollSet } from './poll-set.js';
 import type { Sender } from './sender.js';
@@ -99,13 +98,13 @@ export class NodeContext {
   readonly random = (): number => this.host.random();
 
   constructor(
-    readonly host: Host<Message>,
+    readonly host: SnowmanHost,
     readonly cfg: SnowmanNodeConfig,
     readonly behaviour: Behaviour,
     readonly observer: NodeObserver,
   ) {
     this.id = host.id;
-    this.chain = new AcceptedChain(cfg.genesis, cfg.options.servableAcceptedDepth);
+    this.chain = new AcceptedChain(cfg.genesis, cfg.options.servableAcceptedDepth, host.acceptedStore);
     // One registry for all the nodes of an engine when the run provides it (the node's id is its member index).
     this.mempool = cfg.txRegistry === undefined ? new Mempool(cfg.options.mempool) : new Mempool(cfg.options.mempool, cfg.txRegistry, host.id);
   }

@@ -27,7 +27,8 @@
  * messages, loopback), accepted-chain.ts (the persisted chain). This file
  * boots and crashes the node and routes its inputs.
  */
-import type { Host, HostedNode, Micros, NodeId } from '../host.js';
+import type { HostedNode, Micros, NodeId } from '../host.js';
+import type { SnowmanHost } from './accepted-chain.js';
 import type { Block, TxId } from '../snowman/block.js';
 import { HONEST, type NodeView } from './behaviour.js';
 import { BlockBuilder } from './block-builder.js';
@@ -61,7 +62,7 @@ export class SnowmanNode implements HostedNode<Message, ClientTx> {
   readonly view: NodeView;
   private readonly ctx: NodeContext;
 
-  constructor(host: Host<Message>, cfg: SnowmanNodeConfig) {
+  constructor(host: SnowmanHost, cfg: SnowmanNodeConfig) {
     validateNodeConfig(cfg);
     if (host.id < 0 || host.id >= cfg.validators.size) {
       throw new RangeError(`host.id must be a validator index in [0, ${cfg.validators.size}), got ${host.id}`);

@@ -6,7 +6,6 @@
  * through `observer` like the simulator's collector does.
  */
 import type { NodeId } from '../../consensus/host.js';
-import type { Block } from '../../consensus/snowman/block.js';
 import { startMetricsServer, type MetricsServer } from './server.js';
 import { FRAME_DROP_REASONS, ValidatorMetrics, type FrameDropReason } from './validator-metrics.js';
 
@@ -43,10 +42,9 @@ export class RealNodeMetrics {
   }
 
   /** The chain the node reopened: height, and accepted counts that continue its earlier incarnations'. */
-  restored(chain: readonly Block[]): void {
-    const last = chain.at(-1);
-    this.metrics.resumeAt(last?.height ?? 0);
-    this.metrics.restoreAccepted(chain.length, chain.reduce((s, b) => s + b.txs.length, 0), chain.reduce((s, b) => s + b.sizeBytes, 0));
+  restored(height: number, blocks: number, txs: number, bytes: number): void {
+    this.metrics.resumeAt(height);
+    this.metrics.restoreAccepted(blocks, txs, bytes);
   }
 
   async listen(host: string, port: number, what: string): Promise<number> {
