@@ -63,6 +63,15 @@ describe('DAG run determinism', () => {
     expect(serial.acceptedBlocks).toBeGreaterThan(10);
     expect(serial.rejectedTransactions).toBeGreaterThan(0);
     expect(serial.protocolMetrics?.counters['txsRejected']).toBeGreaterThan(0);
+    // The DAG's metrics contract: vertices accepted (acceptedBlocks, the highest count a node reached), transactions
+    // accepted / rejected (per-node decisions summed), conflict-set sizes (a double spend's set holds 2) and finality
+    // per transaction on the node that decided it.
+    const m = serial.protocolMetrics!;
+    expect(m.counters['txsAccepted']).toBeGreaterThan(serial.acceptedTransactions);
+    expect(m.distributions['conflictSetSize']?.max).toBeGreaterThanOrEqual(2);
+    expect(m.distributions['conflictSetSize']?.p50).toBe(1);
+    expect(m.distributions['txNodeFinalityMs']?.count).toBe(m.counters['txsAccepted']);
+    expect(m.distributions['txNodeFinalityMs']?.p50).toBeGreaterThan(0);
     for (const workers of [2, 4]) {
       const run = await simulateSharded(sc, { seed: 6 }, workers);
       expect(run.sharding.layout.shards).toBe(workers);
