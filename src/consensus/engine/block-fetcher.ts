@@ -3,7 +3,12 @@
  * GetFailed): a get goes to the peer that mentioned the block; each block is
  * requested at most once at a time, so request ids and block ids pair one to
  * one (a BiMap, as AvalancheGo's blkReqs), and the request tracker holds the
- * peer asked and the timeout.
+ * peer asked and the timeout (the router's entry). A get to a peer that is
+ * not connected or benched fails at once (sender.go: GetFailed delivered
+ * once, the block free to be asked of another peer), but its router entry
+ * stays until the peer answers (a benchlist response; the block goes no
+ * further) or the timeout fires (a benchlist failure), as chain_router.go
+ * keeps the entries of early internal failures.
  */
 import type { NodeId } from '../host.js';
 import type { Block, BlockId } from '../snowman/block.js';
@@ -16,6 +21,8 @@ import { TimerKind } from './timer-tags.js';
 export class BlockFetcher {
   private readonly blocks = new BiMap<RequestId, BlockId>();
   private readonly requests: RequestTracker<unknown>;
+  /** Open requests whose GetFailed was delivered already (failed at once). */
+  private readonly handled = new Set<RequestId>();
 
   constructor(private readonly ctx: NodeContext) {
     this.requests = new RequestTracker(ctx.host, TimerKind.GetTimeout, () => ctx.timeouts);
@@ -43,7 +50,7 @@ export class BlockFetcher {
     const requestId = ++ctx.requestCounter;
     const deadlineUs = this.requests.register(requestId, from);
     this.blocks.set(requestId, id);
-    if (!ctx.sender.request(from, { kind: 'get', requestId, blockId: id, deadlineUs }, () => this.failed(from, requestId))) {
+    if (!ctx.sender.request(from, { kind: 'get', requestId, blockId: id, deadlineUs }, () => this.failedEarly(from, requestId))) {
       ctx.observer.onDrop?.('failed-fast', ctx.id, ctx.host.now());
     }
   }
@@ -64,11 +71,16 @@ export class BlockFetcher {
     if (requestId === 0) return true;
     const ctx = this.ctx;
     const asked = this.blocks.valueOf(requestId);
-    if (asked === undefined || this.requests.peerOf(requestId) !== from) {
+    if (this.requests.peerOf(requestId) !== from || (asked === undefined && !this.handled.has(requestId))) {
       ctx.observer.onDrop?.('unrequested', ctx.id, ctx.host.now());
       return false;
     }
     ctx.benchlist.registerResponse(from, ctx.host.now());
+    if (this.handled.delete(requestId)) {
+      // Failed at once before (benched): the answer settles the entry and goes no further.
+      this.requests.settle(requestId, true);
+      return false;
+    }
     if (asked !== block.id) {
       this.failed(from, requestId);
       return false;
@@ -85,6 +97,13 @@ export class BlockFetcher {
     this.ctx.observer.onDrop?.('get-timeout', this.ctx.id, now);
     this.ctx.benchlist.registerFailure(peer, now);
     this.requests.expire(requestId);
+    if (!this.handled.delete(requestId)) this.giveUp(requestId);
+  }
+
+  /** The get failed at once (peer unreachable or benched): GetFailed now, the router entry kept until the answer or the timeout. */
+  private failedEarly(from: NodeId, requestId: RequestId): void {
+    if (this.requests.peerOf(requestId) !== from || this.handled.has(requestId)) return;
+    this.handled.add(requestId);
     this.giveUp(requestId);
   }
 
@@ -102,6 +121,7 @@ export class BlockFetcher {
 
   clear(): void {
     this.requests.clear();
+    this.handled.clear();
     this.blocks.clear();
   }
 }

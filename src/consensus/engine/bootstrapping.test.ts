@@ -111,3 +111,29 @@ describe('bootstrapping in the node', () => {
     expect(after.accepted).toBeGreaterThan(0);
   });
 });
+
+describe('bootstrap requests to a crashed beacon (AvalancheGo sender.go, chain_router.go)', () => {
+  it('GetAcceptedFrontier and GetAccepted to a crashed beacon do not fail at once: the polls wait for its timeout', () => {
+    const { net, nodes, bootstraps } = network();
+    net.runUntil(200_000);
+    net.crash(LATE);
+    net.runUntil(1_000_000);
+    // Beacon 4 goes down as the late node comes back: 4 of its 5 beacons are connected, enough to start
+    // ((3W + 3) / 4 = 4), and both polls include beacon 4 (the minority samples min(K, W) = 5 units: all of them).
+    net.crash(4);
+    net.restart(LATE);
+    const restartAt = net.now;
+    net.runUntil(restartAt + 60_000_000);
+    expect(bootstraps).toHaveLength(1);
+    const b = bootstraps[0]!;
+    // Every round's frontier request and accepted request to beacon 4 fail only at their timeouts (the first 5 s,
+    // the initial timeout of a restarted node; none below the 2 s minimum): at least 4 s a round, where failing
+    // them at once took milliseconds (the other test: < 1 s for 2,000 blocks). The chain moves on meanwhile, so a
+    // round executes enough blocks to call for another (seed 3: 3 rounds, 16.4 s).
+    expect(b.rounds).toBeGreaterThanOrEqual(2);
+    expect(b.durationUs).toBeGreaterThanOrEqual(5_000_000 + 2_000_000 + (b.rounds - 1) * 4_000_000);
+    expect(b.durationUs).toBeLessThan(b.rounds * 20_000_000);
+    expect(b.toHeight).toBeGreaterThan(b.fromHeight);
+    expect(nodes[LATE]!.isBootstrapping()).toBe(false);
+  });
+});

@@ -11,8 +11,15 @@
  * `options.bootstrapAtGenesis`. While it bootstraps it answers no queries and
  * ignores chits and puts (the bootstrapper's no-op handlers); once the
  * bootstrapper is done, consensus starts from the last accepted block.
- * Requests carry the node's timeout as their deadline and fail at once to
- * peers that are not connected or benched, as every request does.
+ * Requests carry the node's timeout as their deadline. As in AvalancheGo's
+ * sender.go, GetAncestors fails at once to a peer that is not connected or
+ * benched (GetAncestorsFailed delivered once), while GetAcceptedFrontier and
+ * GetAccepted have no early failure: they are sent to connected peers and
+ * fail when their timeout fires. Either way the request keeps its router
+ * entry (chain_router.go) until the peer answers or the timeout fires: the
+ * timeout is a benchlist failure and a latency sample, an answer a benchlist
+ * response and a latency sample, and an answer to a request whose failure
+ * was delivered already goes no further.
  */
 import type { Micros, NodeId, TimerHandle } from '../host.js';
 import type { Block, BlockId } from '../snowman/block.js';
@@ -31,6 +38,8 @@ interface Open {
   readonly op: Op;
   readonly timer: TimerHandle;
   readonly sentAt: Micros;
+  /** Its failure was delivered already (an early failure): the answer or timeout only settles the entry. */
+  handled: boolean;
 }
 
 /** What a finished bootstrap reports. */
@@ -85,7 +94,7 @@ export class Bootstrapping {
     const now = this.ctx.host.now();
     this.ctx.timeouts.observeLatency(now - o.sentAt, now);
     this.ctx.benchlist.registerFailure(o.peer, now);
-    this.failed(o);
+    if (!o.handled) this.failed(o);
   }
 
   // ------------------------------------------------------------- serving
@@ -147,6 +156,7 @@ export class Bootstrapping {
     const now = this.ctx.host.now();
     this.ctx.timeouts.observeLatency(now - o.sentAt, now);
     this.ctx.benchlist.registerResponse(from, now);
+    if (o.handled) return true; // its failure went to the bootstrapper already
     if (msg.kind === 'accepted-frontier') boot.onAcceptedFrontier(from, msg.requestId, msg.blockId);
     else if (msg.kind === 'accepted') boot.onAccepted(from, msg.requestId, msg.blockIds);
     else boot.onAncestors(from, msg.requestId, msg.blocks);
@@ -197,11 +207,15 @@ export class Bootstrapping {
     const ctx = this.ctx;
     const key = this.nextKey++;
     const timeout = ctx.timeouts.timeoutDuration();
-    const o: Open = { peer: to, requestId, op, timer: setTimer(ctx.host, timeout, TimerKind.BootstrapTimeout, key), sentAt: ctx.host.now() };
+    const o: Open = { peer: to, requestId, op, timer: setTimer(ctx.host, timeout, TimerKind.BootstrapTimeout, key), sentAt: ctx.host.now(), handled: false };
     this.open.set(key, o);
+    if (op !== 'ancestors') {
+      ctx.sender.sendIfConnected(to, build(timeout));
+      return;
+    }
     ctx.sender.request(to, build(timeout), () => {
-      if (!this.open.delete(key)) return;
-      ctx.host.cancelTimer(o.timer);
+      if (this.open.get(key) !== o || o.handled) return;
+      o.handled = true;
       this.failed(o);
     });
   }

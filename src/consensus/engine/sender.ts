@@ -6,7 +6,12 @@
  * handed back to the node through the same loopback queue (AvalancheGo's
  * HandleInternal of QueryFailed / GetFailed / …), instead of waiting for the
  * timeout. A benched peer still gets the request (as AvalancheGo sends it);
- * its late answer is then dropped as unrequested.
+ * the failure is delivered once, and the request stays registered until the
+ * peer answers (a benchlist response, the answer not passed on) or its
+ * timeout fires (a benchlist failure): chain_router.go keeps the entries of
+ * early internal failures. GetAcceptedFrontier and GetAccepted have no early
+ * failure in AvalancheGo (sender.go ignores what could not be sent): they go
+ * through `sendIfConnected` and wait for their timeout.
  */
 import type { Host, NodeId, TimerHandle } from '../host.js';
 import type { Benchlist } from '../networking/benchlist.js';
@@ -54,6 +59,17 @@ export class Sender {
     this.failedFast++;
     this.enqueue(failed);
     return false;
+  }
+
+  /**
+   * Sends request `msg` to `to` if it is connected, with no early failure
+   * (AvalancheGo SendGetAcceptedFrontier / SendGetAccepted: a request that
+   * could not be sent fails only when its timeout fires). A benched peer
+   * gets it as any other.
+   */
+  sendIfConnected(to: NodeId, msg: Message): void {
+    if (to === this.host.id) this.enqueue(msg);
+    else if (this.host.isConnected(to)) this.host.send(to, msg);
   }
 
   /** Whether requests to `peer` fail at once because it is benched (bench durations that ran out applied first). */

@@ -139,6 +139,47 @@ describe('SnowmanNode networking (AvalancheGo sender, handler, router)', () => {
     expect(count(drops, 'failed-fast')).toBeGreaterThan(0);
   });
 
+  it('a get to a benched peer fails at once but keeps its router entry: its timeout still fires, its answer is no longer unrequested', () => {
+    // As the test above: peer 4 never answers a query and is benched at about 2.2 s.
+    const { net, node, drops } = scripted({ benchlist: { ...defaultBenchlistConfig({ k: 5, alphaConfidence: 4 }), maxPortion: 0.5 } }, 1_000_000);
+    const b1 = block(1, 1, GENESIS);
+    net.inject(1, 0, { kind: 'push-query', requestId: 1, block: b1, requestedHeight: 1 });
+    const peers = new ScriptedPeers(net, (peer) => peer !== 4);
+    peers.runUntil(2_200_000);
+    expect(node.benchedPeers()).toEqual([4]);
+    // Peer 4 pushes c2, whose parent c1 node 0 lacks: the get for c1 goes to peer 4 (benched peers still get it,
+    // sender.go) and GetFailed is delivered at once, so c2 is abandoned.
+    const c1 = block(4, 1, GENESIS);
+    const c2 = block(4, 2, c1);
+    const getsFor = (b: Block) => net.outbox.filter((s) => s.to === 4 && s.msg.kind === 'get' && s.msg.blockId === b.id);
+    const failedBefore = count(drops, 'failed-fast');
+    const timeoutsBefore = count(drops, 'get-timeout');
+    net.inject(4, 0, { kind: 'push-query', requestId: 77, block: c2, requestedHeight: 2 });
+    peers.runUntil(2_210_000);
+    const [get] = getsFor(c1);
+    if (get?.msg.kind !== 'get') throw new Error('no get');
+    expect(count(drops, 'failed-fast')).toBeGreaterThan(failedBefore);
+    // Its router entry outlives the early failure (chain_router.go): the timeout fires (a benchlist failure) ...
+    peers.runUntil(2_210_000 + 10_000_000);
+    expect(count(drops, 'get-timeout')).toBe(timeoutsBefore + 1);
+    // ... and an answer before the timeout is a response, not an unrequested message, and goes no further (the
+    // failure was handled): the block is not issued.
+    // c2 again: c1 is asked of peer 4 again, still benched, so it fails at once again.
+    expect(node.benchedPeers()).toEqual([4]);
+    const failedBefore2 = count(drops, 'failed-fast');
+    net.inject(4, 0, { kind: 'push-query', requestId: 78, block: c2, requestedHeight: 2 });
+    peers.runUntil(12_220_000);
+    const get2 = getsFor(c1).at(-1);
+    if (get2?.msg.kind !== 'get' || get2.msg.requestId === get.msg.requestId) throw new Error('no second get');
+    expect(count(drops, 'failed-fast')).toBeGreaterThan(failedBefore2);
+    const unrequestedBefore = count(drops, 'unrequested');
+    net.inject(4, 0, { kind: 'put', requestId: get2.msg.requestId, block: c1 });
+    peers.runUntil(12_230_000);
+    expect(count(drops, 'unrequested')).toBe(unrequestedBefore);
+    // c1 (a child of genesis) would now be processing beside b1 had the answer been passed on.
+    expect(node.numProcessing()).toBe(1);
+  });
+
   it('the adaptive request timeout follows a step change in latency, up and back down', () => {
     let oneWay: Micros = 10_000;
     const shared = sharedConfig([1, 1, 1, 1, 1], { k: 5, alphaPreference: 3, alphaConfidence: 4, beta: 10 }, {

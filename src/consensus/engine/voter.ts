@@ -41,6 +41,8 @@ export class Voter {
    * `req.handled`, AvalancheGo 29f1d23ed7).
    */
   private readonly routed = new Map<RequestId, RouterEntry[]>();
+  /** Gossip pull-queries (one peer each) whose failure was delivered at once: the entry waits for the answer or the timeout. */
+  private readonly gossipHandled = new Set<RequestId>();
   private frontierTimer: TimerHandle | undefined;
 
   constructor(private readonly ctx: NodeContext) {
@@ -170,6 +172,7 @@ export class Voter {
     const now = ctx.host.now();
     const gossipPeer = this.queries.peerOf(requestId);
     if (gossipPeer !== undefined) {
+      this.gossipHandled.delete(requestId);
       this.queries.expire(requestId, 1);
       ctx.benchlist.registerFailure(gossipPeer, now);
       return;
@@ -181,8 +184,9 @@ export class Voter {
     for (const e of failed) if (!e.handled) this.queryFailed(e.peer, requestId);
   }
 
+  /** A gossip query failed at once: QueryFailed finds no poll (a no-op), the router entry stays until the answer or the timeout. */
   private gossipFailed(requestId: RequestId): void {
-    this.queries.settle(requestId);
+    if (this.queries.has(requestId)) this.gossipHandled.add(requestId);
   }
 
   /** AvalancheGo QueryFailed: answer for the silent validator with its last known accepted block, else drop. */
@@ -211,6 +215,7 @@ export class Voter {
     if (this.queries.peerOf(requestId) === from) {
       ctx.benchlist.registerResponse(from, ctx.host.now());
       this.queries.settle(requestId, true); // the gossip request is answered
+      if (this.gossipHandled.delete(requestId)) return true; // failed at once before: a response, not passed on
       this.chits(from, requestId, preferredId, preferredIdAtHeight, acceptedId, acceptedHeight);
       return true;
     }
@@ -343,5 +348,6 @@ export class Voter {
     this.queries.clear();
     this.peerAccepted.clear();
     this.routed.clear();
+    this.gossipHandled.clear();
   }
 }
