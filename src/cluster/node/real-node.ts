@@ -209,9 +209,11 @@ export class RealNode {
   }
 
   /**
-   * Opens the store, restores the chain, reserves ids and listens. Returns the transport port. The stored chain is
-   * read one block at a time and only its newest blocks are handed to the engine, which reads older ones from the
-   * store (AcceptedStore): memory does not grow with the chain.
+   * Opens the store, restores the chain, reserves ids and listens. Returns the transport port. A boot reads only what
+   * it needs, never the whole stored chain: meta/last (the last accepted block and the chain's running totals), and
+   * the blocks from the lower of the history's last reported height + 1 and the engine's in-memory window
+   * (`servableAcceptedDepth`) to the top. The engine reads older blocks from the store (AcceptedStore) when asked.
+   * So what a boot reads, and the memory it leaves, does not grow with the chain.
    */
   async open(): Promise<number> {
     await this.store.open();
@@ -219,16 +221,13 @@ export class RealNode {
     const waiting = outstandingSubmissions(this.history.path);
     const seen = lastReported(this.history.path);
     const recovered = new RecoveredReports(seen, waiting);
-    const tail: Block[] = [];
+    const top = (await this.store.lastAccepted()) ?? { height: 0, id: 0, txs: 0, bytes: 0 };
     const keep = this.tailKept;
-    let count = 0;
-    let txs = 0;
-    let bytes = 0;
-    for await (const e of this.store.blocks()) {
+    const tail: Block[] = [];
+    // Blocks above the last reported height were durable but not reported (a kill between fsync and report); a
+    // client transaction accepted in such a block, or in one of the same acceptance batch, lies in this range too.
+    for await (const e of this.store.range(Math.min(seen.height + 1, top.height - keep + 1), top.height)) {
       const b = e.block;
-      count++;
-      txs += b.txs.length;
-      bytes += b.sizeBytes;
       recovered.see(b);
       if (this.sigs !== undefined) {
         const bodies: SignedTx[] = [];
@@ -248,11 +247,11 @@ export class RealNode {
     await this.store.reserve(this.reserved);
     this.node.restore(tail.slice(-keep), { blocks: r.blocks, requests: r.requests });
     this.node.resumeClientTxs(waiting);
-    this.prom.restored(tail.at(-1)?.height ?? 0, count, txs, bytes);
+    this.prom.restored(top.height, top.height, top.txs, top.bytes);
     this.port = await this.transport.listen();
     this.metricsPort = await this.prom.listen(this.opts.metricsHost ?? this.opts.listenHost, this.opts.metricsPort ?? 0, `node ${this.id} metrics`);
     const last = this.node.lastAcceptedBlock();
-    this.opts.log(`node ${this.id}: incarnation ${this.incarnation}, restored ${count} accepted blocks (last ${last.id} at height ${last.height}), transport on ${this.opts.listenHost}:${this.port}`);
+    this.opts.log(`node ${this.id}: incarnation ${this.incarnation}, restored ${top.height} accepted blocks (read ${this.store.blocksRead}) (last ${last.id} at height ${last.height}), transport on ${this.opts.listenHost}:${this.port}`);
     return this.port;
   }
 

@@ -17,6 +17,12 @@ function blockAt(h: number, parent: number): Block {
   return { id: h * 131_072 + 2, parent, height: h, proposer: 1, txs: [h * 10, h * 10 + 1], sizeBytes: 11_000, builtAt: h * 250_000 };
 }
 
+async function collect<T>(g: AsyncGenerator<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of g) out.push(x);
+  return out;
+}
+
 describe('ChainStore', () => {
   it('reads back the accepted chain, the last accepted block, tx bodies and the id reservation after reopening', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'avsim-store-'));
@@ -39,10 +45,41 @@ describe('ChainStore', () => {
     const again = new ChainStore(dir);
     await again.open();
     expect((await again.chain()).map((e) => e.block)).toEqual(written);
-    expect(await again.lastAccepted()).toEqual({ height: 30, id: written[29]!.id });
+    expect(await again.lastAccepted()).toEqual({ height: 30, id: written[29]!.id, txs: 60, bytes: 30 * 11_000 });
+    expect([...(await collect(again.range(28, 40)))].map((e) => e.block.height)).toEqual([28, 29, 30]);
     expect(await again.reservation()).toEqual({ blocks: 1024, requests: 1 << 20, incarnations: 1 });
     expect(await again.txBody(30)).toEqual({ id: 30, payload: new Uint8Array([1, 2, 3]), publicKey: new Uint8Array(4), signature: new Uint8Array(5) });
     expect(await again.txBody(31)).toBeUndefined();
+    await again.close();
+  });
+
+  it('keeps running totals in meta/last; a store written before them gets them by one scan at open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'avsim-store-'));
+    dirs.push(dir);
+    const s = new ChainStore(dir, { sync: false });
+    await s.open();
+    let parent = 0;
+    for (let h = 1; h <= 10; h++) {
+      const b = blockAt(h, parent);
+      parent = b.id;
+      void s.appendAccepted({ block: b }, []);
+    }
+    expect(await s.lastAccepted()).toEqual({ height: 10, id: parent, txs: 20, bytes: 110_000 });
+    await s.close();
+    // The pre-totals form of meta/last, as stores before running totals hold it.
+    const { RocksLevel } = await import('@nxtedition/rocksdb');
+    const db = new RocksLevel(dir);
+    await db.open();
+    await db.batch([{ type: 'put', key: 'meta/last', value: JSON.stringify({ height: 10, id: parent }) }]);
+    await db.close();
+    const old = new ChainStore(dir);
+    await old.open();
+    expect(old.blocksRead).toBe(10);
+    expect(await old.lastAccepted()).toEqual({ height: 10, id: parent, txs: 20, bytes: 110_000 });
+    await old.close();
+    const again = new ChainStore(dir);
+    await again.open();
+    expect(again.blocksRead).toBe(10); // still the old form: nothing was written since
     await again.close();
   });
 

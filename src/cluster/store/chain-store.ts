@@ -7,7 +7,9 @@
  * completes).
  *
  * Keys (utf8):
- *   meta/last         {"height":H,"id":ID}            last accepted block
+ *   meta/last         {"height":H,"id":ID,"txs":T,"bytes":B}  last accepted block; T and B: running totals of the
+ *                                                     transactions and block bytes of heights 1..H (a boot reads them
+ *                                                     here instead of scanning the chain)
  *   meta/reserve      {"blocks":B,"requests":R,"incarnations":I}  ids below these may have been used; boots so far
  *   meta/identity     {"scenario":S,"seed":N,"runTag":T,"node":ID}  whose store this is (a store of another run is refused)
  *   block/h/<height>  {block, signature?, sum}        accepted block at a height (height zero-padded to 12 digits);
@@ -62,8 +64,26 @@ function isNotFound(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'LEVEL_NOT_FOUND';
 }
 
+/** meta/last: the last accepted block and the running totals of the chain up to it. */
+export interface LastAccepted {
+  readonly height: number;
+  readonly id: number;
+  readonly txs: number;
+  readonly bytes: number;
+}
+
+export interface ChainStoreOptions {
+  /** fsync every write batch (default). Off only for fixtures that prefill a store with many blocks. */
+  readonly sync?: boolean;
+}
+
 export class ChainStore implements AcceptedStore {
   private db: RocksLevel | undefined;
+  private readonly sync: boolean;
+  /** meta/last as it will be once the queued writes are durable (read at open). */
+  private last: LastAccepted = { height: 0, id: 0, txs: 0, bytes: 0 };
+  /** Stored blocks parsed so far (reads by range, height or the full scan): a boot reads a bounded number. */
+  blocksRead = 0;
   /** Accepted blocks queued for writing and not yet durable, by height and id (read before the database). */
   private readonly pending = new Map<number, Block>();
   private readonly pendingIds = new Map<BlockId, number>();
@@ -73,7 +93,12 @@ export class ChainStore implements AcceptedStore {
   writes = 0;
   writeUsTotal = 0;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    opts: ChainStoreOptions = {},
+  ) {
+    this.sync = opts.sync ?? true;
+  }
 
   async open(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
@@ -81,6 +106,23 @@ export class ChainStore implements AcceptedStore {
     await db.open();
     this.db = db;
     if (STORE_TRACE_DIR !== undefined) appendFileSync(this.tracePath(), 'o\n');
+    this.last = await this.readLast();
+  }
+
+  /** meta/last; a store written before the running totals gets them by one scan (then kept by every write). */
+  private async readLast(): Promise<LastAccepted> {
+    const v = (await this.getJson('meta/last')) as Partial<LastAccepted> | undefined;
+    if (v === undefined) return { height: 0, id: 0, txs: 0, bytes: 0 };
+    const height = Number(v.height);
+    const id = Number(v.id);
+    if (Number.isSafeInteger(v.txs) && Number.isSafeInteger(v.bytes)) return { height, id, txs: Number(v.txs), bytes: Number(v.bytes) };
+    let txs = 0;
+    let bytes = 0;
+    for await (const e of this.range(1, height)) {
+      txs += e.block.txs.length;
+      bytes += e.block.sizeBytes;
+    }
+    return { height, id, txs, bytes };
   }
 
   private tracePath(): string {
@@ -117,8 +159,10 @@ export class ChainStore implements AcceptedStore {
     }
   }
 
-  async lastAccepted(): Promise<{ height: number; id: number } | undefined> {
-    return (await this.getJson('meta/last')) as { height: number; id: number } | undefined;
+  /** The last accepted block and the chain's running totals (queued writes included); undefined on an empty store. */
+  lastAccepted(): Promise<LastAccepted | undefined> {
+    this.handle();
+    return Promise.resolve(this.last.height === 0 ? undefined : this.last);
   }
 
   async reservation(): Promise<Reservation> {
@@ -139,9 +183,18 @@ export class ChainStore implements AcceptedStore {
   }
 
   /** The same, one at a time (a long chain is never held whole). */
-  async *blocks(): AsyncGenerator<StoredBlock> {
-    const it = this.handle().iterator({ gte: heightKey(1), lte: heightKey(10 ** HEIGHT_DIGITS - 1) });
-    for await (const [, value] of it) yield parseStoredBlock(value);
+  blocks(): AsyncGenerator<StoredBlock> {
+    return this.range(1, 10 ** HEIGHT_DIGITS - 1);
+  }
+
+  /** The stored blocks at heights lo..hi, in height order, one at a time (durable ones only). */
+  async *range(lo: number, hi: number): AsyncGenerator<StoredBlock> {
+    if (hi < lo) return;
+    const it = this.handle().iterator({ gte: heightKey(Math.max(1, lo)), lte: heightKey(hi) });
+    for await (const [, value] of it) {
+      this.blocksRead++;
+      yield parseStoredBlock(value);
+    }
   }
 
   private getSync(key: string): string | undefined {
@@ -154,7 +207,9 @@ export class ChainStore implements AcceptedStore {
     const p = this.pending.get(height);
     if (p !== undefined) return p;
     const v = this.getSync(heightKey(height));
-    return v === undefined ? undefined : parseStoredBlock(v).block;
+    if (v === undefined) return undefined;
+    this.blocksRead++;
+    return parseStoredBlock(v).block;
   }
 
   /** AcceptedStore: the height of an accepted block, queued or durable. */
@@ -179,11 +234,12 @@ export class ChainStore implements AcceptedStore {
    */
   appendAccepted(entry: StoredBlock, bodies: readonly SignedTx[], onDurable?: () => void): Promise<void> {
     const b = entry.block;
+    this.last = { height: b.height, id: b.id, txs: this.last.txs + b.txs.length, bytes: this.last.bytes + b.sizeBytes };
     const ops: BatchOp[] = [
       { type: 'put', key: heightKey(b.height), value: storedBlockText(entry) },
       { type: 'put', key: `block/id/${b.id}`, value: String(b.height) },
       ...bodies.map((t) => ({ type: 'put' as const, key: `tx/${t.id}`, value: JSON.stringify({ payload: b64(t.payload), publicKey: b64(t.publicKey), signature: b64(t.signature) }) })),
-      { type: 'put', key: 'meta/last', value: JSON.stringify({ height: b.height, id: b.id }) },
+      { type: 'put', key: 'meta/last', value: JSON.stringify(this.last) },
     ];
     this.pending.set(b.height, b);
     this.pendingIds.set(b.id, b.height);
@@ -207,7 +263,7 @@ export class ChainStore implements AcceptedStore {
         if (op.type === 'put') batch.put(op.key, op.value ?? '');
         else batch.del(op.key);
       }
-      await batch.write({ sync: true });
+      await batch.write({ sync: this.sync });
       if (trace !== undefined) appendFileSync(trace, 'e\n');
       onDurable?.();
       this.writes++;

@@ -59,6 +59,13 @@ describe('verify-db', () => {
     await tamper(meta, (db) => db.batch([{ type: 'put', key: 'meta/last', value: JSON.stringify({ height: 3, id: 103 }) }]));
     expect(await verifyStore(meta)).toEqual({ ok: false, problem: 'meta/last: names height 3 block 103, but the highest stored block is 104 at height 4' });
 
+    const totals = await storeWith(4);
+    await tamper(totals, async (db) => {
+      const v = JSON.parse(await db.get('meta/last')) as { txs: number };
+      await db.batch([{ type: 'put', key: 'meta/last', value: JSON.stringify({ ...v, txs: v.txs + 1 }) }]);
+    });
+    expect(await verifyStore(totals)).toEqual({ ok: false, problem: expect.stringMatching(/^meta\/last: running total of \d+ transactions, but the stored chain holds \d+$/) });
+
     const index = await storeWith(3);
     await tamper(index, (db) => db.batch([{ type: 'put', key: 'block/id/102', value: '7' }]));
     expect(await verifyStore(index)).toEqual({ ok: false, problem: 'height 2: the id index of block 102 says height 7' });
