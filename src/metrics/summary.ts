@@ -118,7 +118,8 @@ export const RealRunDetailsSchema = z.object({
   }),
   /** Frames held back to keep a link FIFO, mean ms per message (a designed deviation from the simulator, which may reorder). */
   fifoHoldMeanMs: finite,
-  loadGenerator: z.object({ offered: count, submitted: count, rejected: count, unreachable: count, lagMs: RealQuantilesMsSchema }),
+  /** `resubmitted`: sent again, same id, to another node (its node died, or not accepted in time); absent in runs before resubmission. */
+  loadGenerator: z.object({ offered: count, submitted: count, rejected: count, unreachable: count, resubmitted: count.optional(), lagMs: RealQuantilesMsSchema }),
   /** Faults as planned (scenario offsets) and as realised on the run clock; `doneSeconds` when the action completed (a restarted node ready). */
   faults: z.array(
     z.object({ kind: z.string(), nodes: z.array(z.number().int()), plannedSeconds: finite, realisedSeconds: finite, doneSeconds: finite, outcome: z.string() }),

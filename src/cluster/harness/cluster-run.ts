@@ -26,6 +26,7 @@ import { FaultDriver, type ClusterActions, type RealisedFault } from './fault-dr
 import { sampleHostCpu, type HostCpuSample } from './host-cpu.js';
 import { nodeDir, processSlots, tokenPath } from './layout.js';
 import { arrivalsOf, LoadGenerator, signArrivals } from './load-generator.js';
+import { resubmitPolicyOf } from './resubmit.js';
 import { Supervisor, type ManagedProcess, type ReadyFile } from './supervisor.js';
 import { RunMonitor, type CrossCheck } from '../../ops/prometheus/run-monitor.js';
 import { historyPath as historyFileOf } from './layout.js';
@@ -190,6 +191,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     payCpu: opts.payCpu ?? true,
   });
 
+  let load: LoadGenerator | undefined;
   const watchEvents = (p: ManagedProcess): void => {
     streams.get(p.index)?.();
     const c = clients.get(p.index);
@@ -197,7 +199,11 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     streams.set(
       p.index,
       c.events((line) => {
-        if (line.startsWith('{"k":"acc"')) accepted.push(clock.nowUs());
+        if (line.startsWith('{"k":"acc"')) {
+          accepted.push(clock.nowUs());
+          const m = /"tx":([0-9]+)/.exec(line);
+          if (m !== null) load?.accepted(Number(m[1]));
+        }
         else if (line.startsWith('{"k":"unit"')) {
           const m = /"h":([0-9]+)/.exec(line);
           if (m !== null) height = Math.max(height, Number(m[1]));
@@ -291,7 +297,6 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     },
   };
 
-  let load: LoadGenerator | undefined;
   let driver: FaultDriver | undefined;
   let endUs = 0;
   try {
@@ -340,7 +345,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
       const c = clients.get(p.index);
       if (c === undefined || p.pid === undefined) throw new Error('down');
       return (await c.ok('POST', `/nodes/${node}/txs`, { txs: batch }, 30_000)) as { submitted: number; rejected: number };
-    });
+    }, { policy: resubmitPolicyOf(scenario), generationOf: (node) => procOf.get(node)?.pid });
     driver = new FaultDriver(plan.faultPlan.faults, clock, actions, (f) => log(`fault ${f.kind} [${f.nodes.join(',')}] planned ${(f.plannedUs / 1e6).toFixed(3)} s, at ${(f.startedUs / 1e6).toFixed(3)} s, done ${(f.doneUs / 1e6).toFixed(3)} s: ${f.outcome}`));
     load.start();
     driver.start();
@@ -403,7 +408,7 @@ export async function runCluster(opts: ClusterRunOptions): Promise<ClusterRunRes
     wallSeconds: Number(process.hrtime.bigint() - wallStart) / 1e9,
     faults: realised,
     windows: realisedWindows(plan.faultPlan.windows, realised, endUs),
-    load: load?.stats ?? { offered: 0, submitted: 0, rejected: 0, unreachable: 0 },
+    load: load?.stats ?? { offered: 0, submitted: 0, rejected: 0, unreachable: 0, resubmitted: 0 },
     processes: slots.length,
     nodesPerProcess: opts.nodesPerProcess,
     realSignatures: opts.realSignatures,

@@ -97,6 +97,7 @@ export function collectRealRun(input: CollectInput): RunSummary {
   edges.sort((a, b) => a.t - b.t || Number(a.start) - Number(b.start));
   let edge = 0;
   const lag: number[] = [];
+  const submittedTxs = new Set<number>();
   let delivered = 0;
   for (const r of mergedRecords(histories)) {
     if (r.t > input.endUs) break;
@@ -108,6 +109,10 @@ export function collectRealRun(input: CollectInput): RunSummary {
     switch (r.k) {
       // The same calls, in the same order per node, as the node's engine made them (RunMetrics).
       case 'sub':
+        // A client's resubmission of a transaction (same id, another node): the transaction counts once, from its
+        // first submission, and is decided by whichever node reports it accepted first.
+        if (submittedTxs.has(r.tx)) break;
+        submittedTxs.add(r.tx);
         collector.txSubmitted(r.tx, r.n, r.t);
         if (r.it !== undefined) lag.push(Math.max(0, r.t - r.it));
         break;

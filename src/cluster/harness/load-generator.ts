@@ -6,7 +6,10 @@
  * control API at its time. Arrivals never wait for acceptances; a node that
  * is busy answering holds back only its own next batch (at most one request
  * in flight per node), and a node that is down loses the transactions meant
- * for it, as a crashed node does in the simulator.
+ * for it, as a crashed node does in the simulator. With a resubmit policy the
+ * generator is a client that sends again, with the same id, what a node took
+ * and did not get accepted (resubmit.ts): at once when that node died, else
+ * after the policy's bound.
  */
 import type { NodeId } from '../../consensus/host.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -18,6 +21,7 @@ import { txPayload, type SignedTx } from '../crypto/attachments.js';
 import { deriveKeyPair, sign, type KeyPair } from '../crypto/ml-dsa.js';
 import { signedTxToJson, type SignedTxJson } from '../crypto/tx-json.js';
 import type { RunClock } from '../host/clock.js';
+import { ResubmitBook, type GenerationOf, type ResubmitPolicy } from './resubmit.js';
 
 export interface Arrival {
   readonly at: Micros;
@@ -63,23 +67,35 @@ export function signArrivals(arrivals: Arrival[], scenario: Scenario, seed: numb
 
 export interface LoadStats {
   offered: number;
-  /** The node took it into its mempool path. */
+  /** The node took it into its mempool path (resubmissions included). */
   submitted: number;
   /** The node refused it (bad signature; not running yet). */
   rejected: number;
   /** The node could not be reached (killed, restarting). */
   unreachable: number;
+  /** Sent again to another node, same id (its node died, or it was not accepted within the bound). */
+  resubmitted: number;
 }
 
 export type Submitter = (node: NodeId, batch: ReadonlyArray<{ id: number; intendedUs: Micros; body?: SignedTxJson }>) => Promise<{ submitted: number; rejected: number }>;
 
 /** Transactions due within this much of now go in the same batch. */
 const BATCH_SLACK_US = 1_000;
+/** How often the generator looks for transactions to send again. */
+const RESUBMIT_SWEEP_MS = 500;
+
+export interface Resubmitting {
+  readonly policy: ResubmitPolicy;
+  /** A node's process generation (pid), undefined while it is down. */
+  readonly generationOf: GenerationOf;
+}
 
 export class LoadGenerator {
-  readonly stats: LoadStats = { offered: 0, submitted: 0, rejected: 0, unreachable: 0 };
+  readonly stats: LoadStats = { offered: 0, submitted: 0, rejected: 0, unreachable: 0, resubmitted: 0 };
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly book: ResubmitBook<Arrival> | undefined;
   private stopped = false;
   private readonly waiting = new Map<NodeId, Arrival[]>();
   private readonly inFlight = new Set<NodeId>();
@@ -89,17 +105,56 @@ export class LoadGenerator {
     private readonly arrivals: readonly Arrival[],
     private readonly clock: RunClock,
     private readonly submit: Submitter,
-  ) {}
+    resubmit?: Resubmitting,
+  ) {
+    if (resubmit !== undefined) {
+      const nodes = [...new Set(arrivals.map((a) => a.node))].toSorted((a, b) => a - b);
+      this.book = new ResubmitBook<Arrival>(resubmit.policy, nodes, resubmit.generationOf);
+    }
+  }
 
   start(): void {
     this.arm();
+    if (this.book !== undefined) this.sweeper = setInterval(() => this.sweep(), RESUBMIT_SWEEP_MS);
   }
 
   /** Stops submitting; resolves when requests in flight have answered. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
     await Promise.allSettled(this.pending);
+  }
+
+  /** A node reported `tx` accepted (client-observed): it is not sent again. */
+  accepted(tx: number): void {
+    this.book?.acceptedTx(tx);
+  }
+
+  /** Transactions taken by a node and not yet seen accepted (0 without a resubmit policy). */
+  get outstanding(): number {
+    return this.book?.outstanding ?? 0;
+  }
+
+  /** Queues what is due to be sent again (every RESUBMIT_SWEEP_MS; public for tests). */
+  sweep(): void {
+    if (this.book === undefined || this.stopped) return;
+    const touched = new Set<NodeId>();
+    for (const r of this.book.due(this.clock.nowUs())) {
+      this.stats.resubmitted++;
+      this.queue(r.node).push(r.item);
+      touched.add(r.node);
+    }
+    for (const node of touched) this.flush(node);
+  }
+
+  private queue(node: NodeId): Arrival[] {
+    let q = this.waiting.get(node);
+    if (q === undefined) {
+      q = [];
+      this.waiting.set(node, q);
+    }
+    return q;
   }
 
   private arm(): void {
@@ -116,12 +171,7 @@ export class LoadGenerator {
     while (this.next < this.arrivals.length && this.arrivals[this.next]!.at <= limit) {
       const a = this.arrivals[this.next++]!;
       this.stats.offered++;
-      let q = this.waiting.get(a.node);
-      if (q === undefined) {
-        q = [];
-        this.waiting.set(a.node, q);
-      }
-      q.push(a);
+      this.queue(a.node).push(a);
       touched.add(a.node);
     }
     for (const node of touched) this.flush(node);
@@ -140,6 +190,8 @@ export class LoadGenerator {
         (r) => {
           this.stats.submitted += r.submitted;
           this.stats.rejected += r.rejected;
+          const now = this.clock.nowUs();
+          if (this.book !== undefined) for (const a of q) this.book.sent(a, node, now);
         },
         () => {
           this.stats.unreachable += batch.length;
