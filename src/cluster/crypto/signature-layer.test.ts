@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../consensus/engine/messages.js';
 import type { Block } from '../../consensus/snowman/block.js';
-import { decodeAttachments, encodeAttachments, txPayload, type SignedTx } from './attachments.js';
+import { decodeAttachments, encodeAttachments, txPayload, type BlockSignature, type SignedTx } from './attachments.js';
 import { deriveKeyPair, sign, signatureCosts } from './ml-dsa.js';
-import { SignatureLayer } from './signature-layer.js';
+import { MAX_BLOCK_SIGS, SignatureLayer } from './signature-layer.js';
 
 const client = deriveKeyPair(1, 0, 'client');
 function signedTx(id: number): SignedTx {
@@ -16,6 +16,8 @@ const roundTrip = (l: SignatureLayer, m: Message) => {
   if (!r.ok) throw new Error(r.detail);
   return r.attachments;
 };
+
+const sigOf = (id: number): BlockSignature => ({ blockId: id, publicKey: new Uint8Array([1, id % 256]), signature: new Uint8Array([2, id % 256]) });
 
 describe('SignatureLayer', () => {
   it('carries signed transactions and the proposer signature; verifies each once per node; refuses forgeries', () => {
@@ -62,5 +64,37 @@ describe('SignatureLayer', () => {
     const before = signatureCosts.verifies;
     expect(b.admit({ kind: 'put', requestId: 0, block }, att)).toMatchObject({ ok: true });
     expect(signatureCosts.verifies - before).toBe(2);
+  });
+
+  it('holds at most MAX_BLOCK_SIGS block signatures; older accepted blocks get theirs and their bodies from the store', () => {
+    const stored = new Map<number, BlockSignature>();
+    const body = signedTx(500);
+    const reads: number[] = [];
+    const layer = new SignatureLayer(1, 0, false, {
+      signatureOf: (id) => {
+        reads.push(id);
+        return stored.get(id);
+      },
+      txBodyOf: (tx) => (tx === body.id ? body : undefined),
+    });
+    const n = 3 * MAX_BLOCK_SIGS;
+    for (let i = 1; i <= n; i++) {
+      const s = sigOf(i * 131_072 + 1);
+      stored.set(s.blockId, s);
+      layer.restoreBlock(s, []);
+    }
+    expect(layer.blockSignaturesHeld).toBe(MAX_BLOCK_SIGS);
+    // The newest ones come from memory; the first block's from the store.
+    const newest = n * 131_072 + 1;
+    expect(layer.signatureOf(newest)).toEqual(sigOf(newest));
+    expect(reads).toEqual([]);
+    const oldest = 131_073;
+    expect(layer.signatureOf(oldest)).toEqual(sigOf(oldest));
+    expect(reads).toEqual([oldest]);
+    // A put of that old block (proposed by node 1) answering a get carries the stored signature and body.
+    const old: Block = { id: oldest, parent: 0, height: 1, proposer: 1, txs: [body.id], sizeBytes: 1_000, builtAt: 1 };
+    const att = layer.attachmentsFor({ kind: 'put', requestId: 9, block: old });
+    expect(att.blocks).toEqual([sigOf(oldest)]);
+    expect(att.txs.map((t) => t.id)).toEqual([body.id]);
   });
 });

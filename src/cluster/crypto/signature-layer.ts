@@ -21,6 +21,17 @@ import { deriveKeyPair, sign, verify, type KeyPair } from './ml-dsa.js';
 
 /** Most transaction bodies held in memory (the oldest go first). */
 const MAX_BODIES = 200_000;
+/**
+ * Most block signatures held in memory (the oldest go first): several times the accepted blocks a real node keeps
+ * in memory (AcceptedChain: 512-1,024) plus its processing ones. Older ones are read from the store.
+ */
+export const MAX_BLOCK_SIGS = 4_096;
+
+/** What the node's store kept of its accepted blocks (a real node's ChainStore; synchronous reads). */
+export interface AcceptedSignatures {
+  signatureOf(blockId: BlockId): BlockSignature | undefined;
+  txBodyOf(tx: TxId): SignedTx | undefined;
+}
 
 export type Admission = { ok: true; msg: Message } | { ok: false; reason: 'bad-signature' | 'missing-body' };
 
@@ -34,14 +45,16 @@ export class SignatureLayer {
   private readonly proposerKeys = new Map<number, Uint8Array>();
   private readonly bodies = new Map<TxId, SignedTx>();
   private readonly verifiedTxs = new Set<TxId>();
+  /** Verified (or own) block signatures, newest last: a block is verified once while its signature is here. */
   private readonly blockSigs = new Map<BlockId, BlockSignature>();
-  private readonly verifiedBlocks = new Set<BlockId>();
   refused = 0;
 
   constructor(
     private readonly seed: number,
     private readonly self: number,
     private readonly reverifyInBlocks: boolean,
+    /** Where signatures and bodies of accepted blocks no longer in memory are read from (none: kept only in memory). */
+    private readonly stored?: AcceptedSignatures,
   ) {
     this.keys = deriveKeyPair(seed, self, 'node');
     this.proposerKeys.set(self, this.keys.publicKey);
@@ -87,16 +100,27 @@ export class SignatureLayer {
     return this.bodies.get(id);
   }
 
+  /** A block's signature: in memory, else from the store (an accepted block's). */
   signatureOf(blockId: BlockId): BlockSignature | undefined {
-    return this.blockSigs.get(blockId);
+    return this.blockSigs.get(blockId) ?? this.stored?.signatureOf(blockId);
+  }
+
+  /** Block signatures held in memory (at most MAX_BLOCK_SIGS). */
+  get blockSignaturesHeld(): number {
+    return this.blockSigs.size;
+  }
+
+  private rememberSig(s: BlockSignature): void {
+    if (!this.blockSigs.has(s.blockId) && this.blockSigs.size >= MAX_BLOCK_SIGS) {
+      const oldest = this.blockSigs.keys().next().value;
+      if (oldest !== undefined) this.blockSigs.delete(oldest);
+    }
+    this.blockSigs.set(s.blockId, s);
   }
 
   /** Restores what the store kept of an accepted block (after a restart). */
   restoreBlock(sig: BlockSignature | undefined, txs: readonly SignedTx[]): void {
-    if (sig !== undefined) {
-      this.blockSigs.set(sig.blockId, sig);
-      this.verifiedBlocks.add(sig.blockId);
-    }
+    if (sig !== undefined) this.rememberSig(sig);
     for (const t of txs) {
       this.remember(t);
       this.verifiedTxs.add(t.id);
@@ -111,11 +135,10 @@ export class SignatureLayer {
       case 'push-query':
       case 'put': {
         const b = msg.block;
-        let s = this.blockSigs.get(b.id);
+        let s = this.signatureOf(b.id);
         if (s === undefined && b.proposer === this.self) {
           s = { blockId: b.id, publicKey: this.keys.publicKey, signature: sign(blockDigest(b), this.keys.secretKey) };
-          this.blockSigs.set(b.id, s);
-          this.verifiedBlocks.add(b.id);
+          this.rememberSig(s);
         }
         return { txs: this.bodiesOf(b.txs), blocks: s === undefined ? [] : [s] };
       }
@@ -127,7 +150,7 @@ export class SignatureLayer {
   private bodiesOf(ids: readonly TxId[]): SignedTx[] {
     const out: SignedTx[] = [];
     for (const id of ids) {
-      const t = this.bodies.get(id);
+      const t = this.bodies.get(id) ?? this.stored?.txBodyOf(id);
       if (t !== undefined) out.push(t);
     }
     return out;
@@ -150,7 +173,7 @@ export class SignatureLayer {
       case 'push-query':
       case 'put': {
         const b = msg.block;
-        if (this.verifiedBlocks.has(b.id)) return { ok: true, msg };
+        if (this.blockSigs.has(b.id)) return { ok: true, msg };
         const s = att.blocks.find((x) => x.blockId === b.id);
         if (s === undefined) return this.refuse('missing-body');
         const key = this.proposerKey(b.proposer);
@@ -160,8 +183,7 @@ export class SignatureLayer {
           if (t === undefined) return this.refuse('missing-body');
           if (!this.verifyTx(t, this.reverifyInBlocks)) return this.refuse('bad-signature');
         }
-        this.blockSigs.set(b.id, { blockId: s.blockId, publicKey: key, signature: Uint8Array.from(s.signature) });
-        this.verifiedBlocks.add(b.id);
+        this.rememberSig({ blockId: s.blockId, publicKey: key, signature: Uint8Array.from(s.signature) });
         return { ok: true, msg };
       }
       default:

@@ -184,7 +184,9 @@ export class RealNode {
     });
 
     this.host.attach(this.node);
-    this.sigs = opts.realSignatures ? new SignatureLayer(opts.seed, opts.id, s.cpu.reverifyTxSignaturesInBlocks) : undefined;
+    // Signatures and bodies of accepted blocks no longer in memory come from the store (the layer keeps a bounded number).
+    const stored = { signatureOf: (id: number) => this.store.signatureOf(id), txBodyOf: (tx: number) => this.store.txBodyOf(tx) };
+    this.sigs = opts.realSignatures ? new SignatureLayer(opts.seed, opts.id, s.cpu.reverifyTxSignaturesInBlocks, stored) : undefined;
     // Before anything is created in it: a directory that is neither new nor a node's is refused.
     checkDataDir(opts.dataDir, `node ${opts.id} dataDir`);
     this.store = new ChainStore(join(opts.dataDir, 'db'));

@@ -38,7 +38,8 @@ describe('ChainStore', () => {
       const b = blockAt(h, parent);
       parent = b.id;
       written.push(b);
-      void s.appendAccepted({ block: b }, h === 3 ? [{ id: 30, payload: new Uint8Array([1, 2, 3]), publicKey: new Uint8Array(4), signature: new Uint8Array(5) }] : []);
+      const entry = h === 5 ? { block: b, signature: { blockId: b.id, publicKey: new Uint8Array([7, 7]), signature: new Uint8Array([9]) } } : { block: b };
+      void s.appendAccepted(entry, h === 3 ? [{ id: 30, payload: new Uint8Array([1, 2, 3]), publicKey: new Uint8Array(4), signature: new Uint8Array(5) }] : []);
     }
     await s.reserve({ blocks: 1024, requests: 1 << 20, incarnations: 1 });
     await s.close();
@@ -50,6 +51,12 @@ describe('ChainStore', () => {
     expect(await again.reservation()).toEqual({ blocks: 1024, requests: 1 << 20, incarnations: 1 });
     expect(await again.txBody(30)).toEqual({ id: 30, payload: new Uint8Array([1, 2, 3]), publicKey: new Uint8Array(4), signature: new Uint8Array(5) });
     expect(await again.txBody(31)).toBeUndefined();
+    // The same, synchronously (SignatureLayer's store fallback).
+    expect(again.txBodyOf(30)).toEqual({ id: 30, payload: new Uint8Array([1, 2, 3]), publicKey: new Uint8Array(4), signature: new Uint8Array(5) });
+    expect(again.txBodyOf(31)).toBeUndefined();
+    expect(again.signatureOf(written[4]!.id)).toEqual({ blockId: written[4]!.id, publicKey: new Uint8Array([7, 7]), signature: new Uint8Array([9]) });
+    expect(again.signatureOf(written[5]!.id)).toBeUndefined();
+    expect(again.signatureOf(12_345)).toBeUndefined();
     await again.close();
   });
 

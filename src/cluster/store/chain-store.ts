@@ -220,11 +220,28 @@ export class ChainStore implements AcceptedStore {
     return v === undefined ? undefined : Number(v);
   }
 
+  /** The proposer signature of a durable accepted block, by id (a synchronous read, checksum checked). */
+  signatureOf(id: BlockId): BlockSignature | undefined {
+    const h = this.heightOf(id);
+    if (h === undefined || this.pending.has(h)) return undefined;
+    const v = this.getSync(heightKey(h));
+    return v === undefined ? undefined : parseStoredBlock(v).signature;
+  }
+
+  /** The signed body of a transaction of a durable accepted block (a synchronous read). */
+  txBodyOf(id: number): SignedTx | undefined {
+    const v = this.getSync(`tx/${id}`);
+    return v === undefined ? undefined : parseTxBody(id, v);
+  }
+
   /** The signed body of a transaction of an accepted block, if stored. */
   async txBody(id: number): Promise<SignedTx | undefined> {
-    const v = (await this.getJson(`tx/${id}`)) as { payload: string; publicKey: string; signature: string } | undefined;
-    if (v === undefined) return undefined;
-    return { id, payload: unb64(v.payload), publicKey: unb64(v.publicKey), signature: unb64(v.signature) };
+    try {
+      return parseTxBody(id, await this.handle().get(`tx/${id}`));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
   }
 
   /**
@@ -282,6 +299,11 @@ export class ChainStore implements AcceptedStore {
     if (this.db !== undefined && this.db.status === 'open') await this.db.close();
     this.db = undefined;
   }
+}
+
+function parseTxBody(id: number, text: string): SignedTx {
+  const v = JSON.parse(text) as { payload: string; publicKey: string; signature: string };
+  return { id, payload: unb64(v.payload), publicKey: unb64(v.publicKey), signature: unb64(v.signature) };
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
