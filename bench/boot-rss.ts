@@ -3,7 +3,9 @@
  * node-0 data directory is prefilled (a store of that many accepted blocks of 3 transactions, modelled signatures, as
  * in sk-real-soak; a history that reported all of them), then a fresh process opens a RealNode on it and prints its
  * RSS and heap before and after open(), both after a GC, the node still open. With `--before DIST` the same is done
- * with another build's dist/ (e.g. a copy of dist/ made before a change), side by side, in the same session.
+ * with another build's dist/ (e.g. a copy of dist/ made before a change), side by side, in the same session. The
+ * last column opens only the ChainStore (RocksDB) of this build on the same store: the part of a boot's memory that
+ * is RocksDB opening a larger database, not the boot's reads.
  *
  *   npm run build && node --expose-gc dist/bench/boot-rss.js [--blocks 1000,4000,12000] [--before /tmp/old/dist]
  *
@@ -58,9 +60,18 @@ async function prefill(dir: string, n: number): Promise<void> {
   if (last !== undefined) appendFileSync(hist, `${JSON.stringify({ k: 'chk', n: 0, t: n * 280_000, in: { id: last.id, height: last.height, parent: last.parent, txs: last.txs } })}\n`);
 }
 
-/** A child: opens a RealNode of `dist` on `dir`, prints the growth as one JSON line. */
-async function child(dist: string, dir: string): Promise<void> {
+/** A child: opens a RealNode of `dist` on `dir` (or only its store), prints the growth as one JSON line. */
+async function child(dist: string, dir: string, storeOnly: boolean): Promise<void> {
   const imp = (p: string): Promise<Record<string, unknown>> => import(pathToFileURL(join(dist, p)).href) as Promise<Record<string, unknown>>;
+  if (storeOnly) {
+    const m0 = settled();
+    const s = new ChainStore(join(dir, 'db'));
+    await s.open();
+    const m1 = settled();
+    await s.close();
+    process.stdout.write(`${JSON.stringify({ rss: m1.rss - m0.rss, heap: m1.heap - m0.heap })}\n`);
+    return;
+  }
   const { RealNode } = (await imp('src/cluster/node/real-node.js')) as { RealNode: new (o: unknown) => { open(): Promise<number>; close(): Promise<void> } };
   const { parseScenarioText } = (await imp('src/scenario/load.js')) as { parseScenarioText: (t: string) => { scenario: unknown } };
   const { RunClock, monotonicNs } = (await imp('src/cluster/host/clock.js')) as { RunClock: new (t: bigint) => unknown; monotonicNs: () => bigint };
@@ -75,25 +86,26 @@ async function child(dist: string, dir: string): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const flags = parseFlags(process.argv.slice(2), { blocks: { type: 'string' }, before: { type: 'string' }, child: { type: 'string' }, dist: { type: 'string' } });
+  const flags = parseFlags(process.argv.slice(2), { blocks: { type: 'string' }, before: { type: 'string' }, child: { type: 'string' }, dist: { type: 'string' }, 'store-only': { type: 'boolean' } });
   const c = str(flags.child);
   if (c !== undefined) {
-    await child(str(flags.dist) ?? '', c);
+    await child(str(flags.dist) ?? '', c, flags['store-only'] === true);
     return 0;
   }
   if ((globalThis as { gc?: unknown }).gc === undefined) process.stderr.write('boot-rss: run with --expose-gc for settled figures\n');
   const lengths = parseIntList('--blocks', str(flags.blocks) ?? '1000,4000,12000', 1_000_000);
   const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const before = str(flags.before);
-  const builds: [string, string][] = [['this build', here], ...(before === undefined ? [] : ([['--before', resolve(before)]] as [string, string][]))];
+  const builds: [string, string, boolean][] = [['this build', here, false], ...(before === undefined ? [] : ([['--before', resolve(before), false]] as [string, string, boolean][])), ['store open only', here, true]];
   const rows: string[][] = [];
   for (const n of lengths) {
     const row = [n.toLocaleString('en-US')];
-    for (const [, dist] of builds) {
+    for (const [, dist, storeOnly] of builds) {
       const dir = mkdtempSync(join(tmpdir(), 'avsim-boot-rss-'));
       try {
         await prefill(dir, n);
-        const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', dir, '--dist', dist], { encoding: 'utf8' });
+        const args = ['--expose-gc', fileURLToPath(import.meta.url), '--child', dir, '--dist', dist, ...(storeOnly ? ['--store-only'] : [])];
+        const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`child (${dist}) failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
         const m = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { rss: number; heap: number };
         row.push(fmt(m.rss / MiB, 1), fmt(m.heap / MiB, 1));
