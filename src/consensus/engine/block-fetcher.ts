@@ -8,7 +8,9 @@
  * once, the block free to be asked of another peer), but its router entry
  * stays until the peer answers (a benchlist response; the block goes no
  * further) or the timeout fires (a benchlist failure), as chain_router.go
- * keeps the entries of early internal failures.
+ * keeps the entries of early internal failures; so does a get whose block
+ * arrives some other way. Gets do not feed the adaptive timeout
+ * (chain_router.go RegisterRequest leaves the Put op unmeasured).
  */
 import type { NodeId } from '../host.js';
 import type { Block, BlockId } from '../snowman/block.js';
@@ -21,11 +23,11 @@ import { TimerKind } from './timer-tags.js';
 export class BlockFetcher {
   private readonly blocks = new BiMap<RequestId, BlockId>();
   private readonly requests: RequestTracker<unknown>;
-  /** Open requests whose GetFailed was delivered already (failed at once). */
+  /** Open requests no longer the engine's: GetFailed delivered already (failed at once), or the block came another way. */
   private readonly handled = new Set<RequestId>();
 
   constructor(private readonly ctx: NodeContext) {
-    this.requests = new RequestTracker(ctx.host, TimerKind.GetTimeout, () => ctx.timeouts);
+    this.requests = new RequestTracker(ctx.host, TimerKind.GetTimeout, () => ctx.timeouts, false);
   }
 
   /** Gets in flight. */
@@ -55,10 +57,16 @@ export class BlockFetcher {
     }
   }
 
-  /** The block is here (or issued some other way): its request, if any, is done. */
+  /**
+   * The block is here: the get for it, if any, is no longer the engine's
+   * (engine.go deletes its blkReqs entry). A get still open (the block came
+   * some other way) keeps its router entry until the peer answers (a
+   * benchlist response, going no further) or the timeout fires (a benchlist
+   * failure), as chain_router.go clears an entry only then.
+   */
   forget(id: BlockId): void {
     const requestId = this.blocks.deleteValue(id);
-    if (requestId !== undefined) this.requests.settle(requestId);
+    if (requestId !== undefined && this.requests.has(requestId)) this.handled.add(requestId);
   }
 
   /**
@@ -77,7 +85,7 @@ export class BlockFetcher {
     }
     ctx.benchlist.registerResponse(from, ctx.host.now());
     if (this.handled.delete(requestId)) {
-      // Failed at once before (benched): the answer settles the entry and goes no further.
+      // Its failure was delivered (failed at once) or its block came another way: the answer settles the entry and goes no further.
       this.requests.settle(requestId, true);
       return false;
     }
@@ -85,7 +93,8 @@ export class BlockFetcher {
       this.failed(from, requestId);
       return false;
     }
-    this.requests.responded(requestId);
+    // The router clears the entry as the answer arrives (gets are not measured).
+    this.requests.settle(requestId, true);
     return true;
   }
 

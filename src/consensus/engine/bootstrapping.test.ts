@@ -11,7 +11,7 @@ import type { BootstrapOutcome } from './bootstrapping.js';
 import { FakeNetwork } from './fake-network.testkit.js';
 import type { Message } from './messages.js';
 import { sharedConfig } from './node-fixture.testkit.js';
-import type { NodeObserver } from './observer.js';
+import type { DropReason, NodeObserver } from './observer.js';
 import { SnowmanNode, type ClientTx } from './snowman-node.js';
 
 const N = 6;
@@ -28,6 +28,8 @@ function network() {
   );
   const net = new FakeNetwork<Message, ClientTx>(N, 3, () => 1_000);
   const bootstraps: BootstrapOutcome[] = [];
+  /** The late node's dropped messages. */
+  const drops: DropReason[] = [];
   /** What the late node did once it had bootstrapped: chits it sent, polls it finished, blocks it accepted by consensus. */
   const after = { chits: 0, polls: 0, accepted: 0, firstChitsHeight: -1 };
   const nodes: SnowmanNode[] = [];
@@ -36,6 +38,7 @@ function network() {
       i === LATE
         ? {
             onBootstrapped: (o) => void bootstraps.push(o),
+            onDrop: (r) => void drops.push(r),
             onPollFinished: (o) => {
               if (bootstraps.length > 0 && o.successful) after.polls++;
             },
@@ -65,7 +68,7 @@ function network() {
       if (net.alive[to]) nodes[to]!.onClient({ id: txIdOf(to, c + 1) });
     });
   }
-  return { net, nodes, bootstraps, after };
+  return { net, nodes, bootstraps, after, drops };
 }
 
 describe('bootstrapping in the node', () => {
@@ -109,6 +112,52 @@ describe('bootstrapping in the node', () => {
     expect(after.firstChitsHeight).toBeGreaterThanOrEqual(downAt + 2_000);
     expect(after.polls).toBeGreaterThan(0);
     expect(after.accepted).toBeGreaterThan(0);
+  });
+});
+
+describe('a finished bootstrap and its open requests (AvalancheGo chain_router.go)', () => {
+  it('an Ancestors answer arriving after the bootstrap finished answers a registered request: not dropped as unrequested', () => {
+    const { net, nodes, bootstraps, drops } = network();
+    net.runUntil(200_000);
+    net.crash(LATE);
+    const downAt = nodes[LATE]!.lastAcceptedBlock().height;
+    net.runUntil(1_000_000);
+    // Beacon 4 gets its GetAcceptedFrontier 50 ms late: its frontier is higher than the others'. GetAccepted
+    // goes out 100 ms late, so every beacon has accepted all of them by then. The GetAncestors for every frontier
+    // above the late node's but the highest go out 500 ms late: the highest frontier's answers, with the lower
+    // frontiers among their ancestors, arrive first, and the bootstrap finishes with those requests open (seed 3:
+    // frontiers at heights 180 and 181, done 314 ms after the restart). Cancelling them at the end made their
+    // answers unrequested.
+    const host = net.hosts[LATE]!;
+    const send = host.send.bind(host);
+    const frontiers = new Map<number, number>(); // block id -> height
+    for (let peer = 0; peer < LATE; peer++) {
+      const h = net.hosts[peer]!;
+      const peerSend = h.send.bind(h);
+      h.send = (to, msg) => {
+        if (to === LATE && msg.kind === 'accepted-frontier') frontiers.set(msg.blockId, nodes[peer]!.lastAcceptedBlock().height);
+        peerSend(to, msg);
+      };
+    }
+    const highest = () => [...frontiers].reduce((a, c) => (c[1] > a[1] ? c : a))[0];
+    let delayed = 0;
+    host.send = (to, msg) => {
+      const late = msg.kind === 'get-ancestors' && (frontiers.get(msg.blockId) ?? 0) > downAt && msg.blockId !== highest();
+      const delay = msg.kind === 'get-accepted-frontier' && to === 4 ? 50_000 : msg.kind === 'get-accepted' ? 100_000 : late ? 500_000 : 0;
+      if (delay === 0) return send(to, msg);
+      if (late) delayed++;
+      net.at(net.now + delay, () => send(to, msg));
+    };
+    net.restart(LATE);
+    const restartAt = net.now;
+    net.runUntil(restartAt + 450_000);
+    expect(bootstraps).toHaveLength(1);
+    expect(delayed).toBeGreaterThan(0);
+    const unrequested = drops.filter((d) => d === 'unrequested').length;
+    // The delayed requests reach their peers now; their answers find the router entries still there.
+    net.runUntil(restartAt + 1_000_000);
+    expect(drops.filter((d) => d === 'unrequested').length).toBe(unrequested);
+    expect(nodes[LATE]!.isBootstrapping()).toBe(false);
   });
 });
 

@@ -19,7 +19,10 @@
  * entry (chain_router.go) until the peer answers or the timeout fires: the
  * timeout is a benchlist failure and a latency sample, an answer a benchlist
  * response and a latency sample, and an answer to a request whose failure
- * was delivered already goes no further.
+ * was delivered already goes no further. A finished bootstrap leaves its
+ * open requests registered the same way (the router knows nothing of the
+ * engine's state): their answers and timeouts still reach the benchlist and
+ * the latency average, and go no further.
  */
 import type { Micros, NodeId, TimerHandle } from '../host.js';
 import type { Block, BlockId } from '../snowman/block.js';
@@ -141,22 +144,22 @@ export class Bootstrapping {
   // ----------------------------------------------------------- responses
 
   /**
-   * An answer to a bootstrapping request. False when it answers nothing this
-   * node asked `from` (late, unrequested, or not bootstrapping): dropped.
+   * An answer to a bootstrapping request, while bootstrapping or after. False
+   * when it answers nothing this node asked `from` (late or unrequested): dropped.
    */
   onResponse(from: NodeId, msg: Message): boolean {
     const boot = this.boot;
     if (msg.kind !== 'accepted-frontier' && msg.kind !== 'accepted' && msg.kind !== 'ancestors') return false;
     const op: Op = msg.kind === 'accepted-frontier' ? 'frontier' : msg.kind === 'accepted' ? 'accepted' : 'ancestors';
     const key = this.keyOf(from, msg.requestId, op);
-    if (boot === undefined || key === undefined) return false;
+    if (key === undefined) return false;
     const o = this.open.get(key)!;
     this.open.delete(key);
     this.ctx.host.cancelTimer(o.timer);
     const now = this.ctx.host.now();
     this.ctx.timeouts.observeLatency(now - o.sentAt, now);
     this.ctx.benchlist.registerResponse(from, now);
-    if (o.handled) return true; // its failure went to the bootstrapper already
+    if (o.handled || boot === undefined) return true; // its failure went to the bootstrapper already, or bootstrapping is over
     if (msg.kind === 'accepted-frontier') boot.onAcceptedFrontier(from, msg.requestId, msg.blockId);
     else if (msg.kind === 'accepted') boot.onAccepted(from, msg.requestId, msg.blockIds);
     else boot.onAncestors(from, msg.requestId, msg.blocks);
@@ -246,10 +249,19 @@ export class Bootstrapping {
     const boot = this.boot;
     if (boot === undefined || !boot.done()) return;
     const ctx = this.ctx;
-    this.clear();
+    this.finish();
     this.onDone({ ...boot.statistics(), durationUs: ctx.host.now() - this.startedAt, fromHeight: this.fromHeight, toHeight: ctx.chain.height });
   }
 
+  /** Done: the bootstrapper and its tick go; open requests stay registered until answered or timed out, their failures no longer delivered. */
+  private finish(): void {
+    if (this.tickTimer !== undefined) this.ctx.host.cancelTimer(this.tickTimer);
+    this.tickTimer = undefined;
+    for (const o of this.open.values()) o.handled = true;
+    this.boot = undefined;
+  }
+
+  /** A crash: everything cancelled. */
   clear(): void {
     if (this.tickTimer !== undefined) this.ctx.host.cancelTimer(this.tickTimer);
     this.tickTimer = undefined;

@@ -5,7 +5,10 @@
  * (utils/timer/adaptive_timeout_manager.go); settled when answered (its
  * latency feeds the timeout's average) or given up (its timer is cancelled);
  * and expires when its timer fires first (the whole wait feeds the average,
- * once per peer that failed to answer).
+ * once per peer that failed to answer). Gets are not measured
+ * (chain_router.go RegisterRequest: `shouldMeasureLatency` is false for
+ * Put, "an adversary can cause us to issue a Get request to them and not
+ * respond, causing a timeout, skewing latency measurements").
  */
 import type { Host, Micros, NodeId, TimerHandle } from '../host.js';
 import type { AdaptiveTimeoutManager } from '../networking/adaptive-timeout.js';
@@ -26,6 +29,8 @@ export class RequestTracker<M> {
     private readonly kind: TimerKind,
     /** The node's adaptive timeout (replaced when the node restarts). */
     private readonly timeouts: () => AdaptiveTimeoutManager,
+    /** Whether answers and timeouts feed the adaptive timeout (false for gets). */
+    private readonly measureLatency = true,
   ) {}
 
   get size(): number {
@@ -53,7 +58,7 @@ export class RequestTracker<M> {
   /** One peer answered the open request: its latency feeds the adaptive timeout. */
   responded(requestId: RequestId): void {
     const sent = this.sentAt.get(requestId);
-    if (sent === undefined) return;
+    if (sent === undefined || !this.measureLatency) return;
     const now = this.host.now();
     this.timeouts().observeLatency(now - sent, now);
   }
@@ -71,7 +76,7 @@ export class RequestTracker<M> {
   /** Its timeout fired with `failed` peers unanswered: each feeds the whole wait to the average; forgets it. False if settled before. */
   expire(requestId: RequestId, failed = 1): boolean {
     const sent = this.sentAt.get(requestId);
-    if (sent !== undefined) {
+    if (sent !== undefined && this.measureLatency) {
       const now = this.host.now();
       for (let i = 0; i < failed; i++) this.timeouts().observeLatency(now - sent, now);
     }

@@ -180,6 +180,42 @@ describe('SnowmanNode networking (AvalancheGo sender, handler, router)', () => {
     expect(node.numProcessing()).toBe(1);
   });
 
+  it('a get whose block arrives another way keeps its router entry: its answer is not unrequested, its timeout still fires', () => {
+    // Peer 4 answers no query and serves no block; nobody is benched (one of five units is over the default cap).
+    const { net, node, drops } = scripted({}, 1_000_000);
+    const peers = new ScriptedPeers(net, (peer) => peer !== 4);
+    const getFor = (b: Block) => net.outbox.find((s) => s.to === 4 && s.msg.kind === 'get' && s.msg.blockId === b.id);
+    // Peer 4 pushes c2 and d2, whose parents c1 and d1 node 0 lacks: both are asked of peer 4.
+    const c1 = block(4, 1, GENESIS);
+    const c2 = block(4, 2, c1);
+    const d1 = block(3, 1, GENESIS);
+    const d2 = block(3, 2, d1);
+    net.inject(4, 0, { kind: 'push-query', requestId: 70, block: c2, requestedHeight: 2 });
+    net.inject(4, 0, { kind: 'push-query', requestId: 71, block: d2, requestedHeight: 2 });
+    peers.runUntil(10_000);
+    const getC = getFor(c1);
+    const getD = getFor(d1);
+    if (getC?.msg.kind !== 'get' || getD?.msg.kind !== 'get') throw new Error('no gets');
+    // Peer 1 pushes c1 and d1: both blocks arrive another way and are issued (engine.go drops its blkReqs entries).
+    net.inject(1, 0, { kind: 'push-query', requestId: 80, block: c1, requestedHeight: 1 });
+    net.inject(1, 0, { kind: 'push-query', requestId: 81, block: d1, requestedHeight: 1 });
+    peers.runUntil(20_000);
+    expect(node.numProcessing()).toBe(4);
+    // Peer 4 now answers the get for c1: the router entry is still there, so it is a response, not unrequested.
+    const unrequestedBefore = count(drops, 'unrequested');
+    net.inject(4, 0, { kind: 'put', requestId: getC.msg.requestId, block: c1 });
+    peers.runUntil(30_000);
+    expect(count(drops, 'unrequested')).toBe(unrequestedBefore);
+    // The get for d1 is never answered: its timeout fires (a benchlist failure), where settling it at once cancelled it.
+    const timeoutsBefore = count(drops, 'get-timeout');
+    peers.runUntil(11_000_000);
+    expect(count(drops, 'get-timeout')).toBe(timeoutsBefore + 1);
+    // A second answer to the get for c1 is unrequested: the first one cleared the entry.
+    net.inject(4, 0, { kind: 'put', requestId: getC.msg.requestId, block: c1 });
+    peers.runUntil(11_010_000);
+    expect(count(drops, 'unrequested')).toBe(unrequestedBefore + 1);
+  });
+
   it('the adaptive request timeout follows a step change in latency, up and back down', () => {
     let oneWay: Micros = 10_000;
     const shared = sharedConfig([1, 1, 1, 1, 1], { k: 5, alphaPreference: 3, alphaConfidence: 4, beta: 10 }, {

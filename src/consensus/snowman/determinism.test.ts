@@ -40,8 +40,11 @@ describe('Snowman run determinism', () => {
     // benchlist and the adaptive timeout) to 8ab45766b6758ec3 (660,086 events, 32 blocks, 1,528 transactions);
     // then early failures keeping their router entry for gets and GetAncestors, and GetAcceptedFrontier /
     // GetAccepted to the killed nodes waiting for their timeout instead of failing at once (sender.go,
-    // chain_router.go; the restarted nodes bootstrap while 4 are down) to this.
-    expect(s.traceHash).toBe('68cf7c3c00c242bd');
+    // chain_router.go; the restarted nodes bootstrap while 4 are down) to 68cf7c3c00c242bd; then gets no longer
+    // feeding the adaptive timeout (chain_router.go leaves the Put op unmeasured) to 904189a0e8efc397; then a get
+    // whose block arrives another way keeping its router entry (its timeout a benchlist failure) to this. The
+    // event count, blocks and transactions did not move in either step.
+    expect(s.traceHash).toBe('3901d3508737fbd0');
     expect(s.events).toBe(653_699);
     expect(s.acceptedBlocks).toBe(32);
     // 1,519 before the clients' outstanding transactions survived a crash of their node (tx-gossip.ts): the 9
