@@ -140,7 +140,8 @@ function buildProgram(): Command {
     .argument('<file>', 'scenario file with a gate section (e.g. experiments/bft-threshold-reduced.yaml)')
     .option('--seeds <n>', 'run seeds 1..N instead of the gate\'s seeds')
     .option('--workers <n>', 'worker threads (default: min(2, cores)); 1 runs in-process')
-    .option('--out <dir>', 'also write runs/<id>.json, the results tables, gate.txt and plots/ (outcome, latency, poll success vs analytic) here')
+    .option('--out <dir>', 'also write runs/<id>.json (each as it finishes, indexed in sweep.json), the results tables, gate.txt and plots/ (outcome, latency, poll success vs analytic) here')
+    .option('--resume', 'continue the check in --out: keep the runs whose files are complete and unchanged, run the rest')
     .action(async (file: string, opts: CheckFlags) => {
       exitCode = await checkCommand(file, opts);
     });

@@ -63,6 +63,13 @@ export interface RunSweepOptions<P extends JsonValue = JsonValue> {
   workerHeapMb?: number;
   /** Notices for the user (results found on disk that do not match their recorded hash). */
   log?: (line: string) => void;
+  /**
+   * A fresh (not resumed) run may start in an outDir holding other files
+   * (`avsim check --out`, whose directory may hold other checks' folders); the
+   * caller has removed the sweep's own files (runs/, failures/, the index and
+   * journal) first. Default false: a fresh sweep needs an empty outDir.
+   */
+  allowOtherEntries?: boolean;
 }
 
 export interface SweepFailure {
@@ -115,7 +122,7 @@ export async function runSweep<P extends JsonValue>(options: RunSweepOptions<P>)
 
   const outDir = resolve(options.outDir);
   const hash = tasksHash(tasks);
-  const previous = await prepareOutDir(outDir, options.resume === true, hash, shard);
+  const previous = await prepareOutDir(outDir, options.resume === true, hash, shard, options.allowOtherEntries === true);
 
   const selected = shard === null ? [...tasks] : selectShard(tasks, shard);
   const existing = new Set(await readdir(join(outDir, RUNS_DIR)));
@@ -313,10 +320,10 @@ async function checkWorkerModule(module: string | URL, exportName: string): Prom
 }
 
 /** A fresh sweep needs an empty (or missing) outDir; a resume needs the same sweep and shard in it. */
-async function prepareOutDir(outDir: string, resume: boolean, hash: string, shard: ShardSpec | null): Promise<SweepIndex | null> {
+async function prepareOutDir(outDir: string, resume: boolean, hash: string, shard: ShardSpec | null, allowOtherEntries: boolean): Promise<SweepIndex | null> {
   const entries = existsSync(outDir) ? (await readdir(outDir)).filter((n) => !isTempFile(n)) : [];
   let previous: SweepIndex | null = null;
-  if (!resume && entries.length > 0) {
+  if (!resume && entries.length > 0 && !allowOtherEntries) {
     throw new Error(`outDir: ${outDir} is not empty; pass --resume to continue the sweep in it, or choose another --out`);
   }
   if (resume && entries.length > 0) {

@@ -9,26 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkCommand, loadGate } from './check.js';
+import { tinyGate as gateFile } from './tiny-gate.testkit.js';
 
-const gateFile = (silentAt34: string): string => `
-name: tiny-gate
-duration: 12s
-nodes: {count: 12}
-network:
-  latency: {kind: constant, oneWay: 20ms}
-workload:
-  phases:
-    - {kind: constant, rateTps: 5, duration: 12s}
-byzantine: {strategy: silent, fraction: 0}
-measurement: {livenessBound: 4s}
-gate:
-  fractions: [0, 0.34]
-  strategies: [silent, always-accept]
-  seeds: 1
-  expected:
-    silent: {0: safe-live, 0.34: ${silentAt34}}
-    always-accept: {0: safe-live, 0.34: safe-live}
-`;
 
 function write(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'avsim-check-')), 'gate.yaml');

@@ -9,20 +9,22 @@
  *
  * With --workers N > 1 runs go to N Piscina worker threads (check-worker.ts,
  * built JavaScript only); results are collected in spec order, so the table
- * is the same for any worker count.
+ * is the same for any worker count. With --out DIR every run is written to
+ * DIR/runs/ as it finishes (check-runs.ts, always on worker threads), and
+ * --resume continues an interrupted check there.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { runGate, parseGateSection, normaliseGate, type GateSpec, type RunCell } from '../../gate/index.js';
+import { evaluateGate, runGate, parseGateSection, normaliseGate, type GateResult, type GateSpec, type RunCell } from '../../gate/index.js';
 import { strategyOrThrow } from '../../byzantine/registry.js';
 import type { RunSummary } from '../../metrics/summary.js';
 import { shellQuote } from '../../parallel/scenario-tasks.js';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { gateCharts, writeGatePlots } from '../../report/charts/bft-threshold.js';
-import { runId, writeRunFile, writeTables } from '../../report/results.js';
+import { writeTables } from '../../report/results.js';
 import { stakeUnitsOf } from '../../runner/stake-of.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { loadScenarioFile } from '../../scenario/load.js';
@@ -32,11 +34,14 @@ import { parseWorkers } from '../args.js';
 import { printWarnings } from '../warnings.js';
 import { UsageError } from '../errors.js';
 import { cellSets, runGateCell, type GateCellTask } from './check-worker.js';
+import { gateTasks, runGateToDir } from './check-runs.js';
 
 export interface CheckFlags {
   seeds?: string;
   workers?: string;
   out?: string;
+  /** Continue the check already in --out (check-runs.ts). */
+  resume?: boolean;
   quiet?: boolean;
 }
 
@@ -71,6 +76,8 @@ function loadGateScenario(file: string, seedCount: number | undefined): { spec: 
   return { spec, scenario, warnings };
 }
 
+const logLine = (line: string): void => void process.stderr.write(`${line}\n`);
+
 function workerFile(): string | undefined {
   const js = fileURLToPath(new URL('./check-worker.js', import.meta.url));
   return existsSync(js) ? js : undefined;
@@ -79,6 +86,7 @@ function workerFile(): string | undefined {
 export async function checkCommand(file: string, flags: CheckFlags): Promise<number> {
   const seedCount = flags.seeds === undefined ? undefined : parseSeedCount(flags.seeds);
   const workers = flags.workers === undefined ? Math.min(2, availableParallelism()) : parseWorkers(flags.workers);
+  if (flags.resume === true && flags.out === undefined) throw new UsageError('--resume: needs --out DIR (the check to continue)');
   const { spec, scenario, warnings } = loadGateScenario(file, seedCount);
   printWarnings({ warnings });
   if (flags.out !== undefined) prepareOutputDir(flags.out, '--out');
@@ -97,43 +105,52 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<num
     repro: cellRepro(file, strategy, fraction, seed),
   });
 
+  const write = async (result: GateResult, summaries: readonly RunSummary[], out: string): Promise<void> => {
+    writeTables(out, summaries);
+    writeFileAtomic(join(out, 'gate.txt'), `${result.text}\n`);
+    let totalUnits = 0;
+    for (const u of stakeUnitsOf(scenario)) totalUnits += u;
+    const shape = { k: scenario.parameters.k, alphaPreference: scenario.parameters.alphaPreference, totalUnits };
+    await writeGatePlots(out, gateCharts(result.cells, shape));
+  };
+  const finish = (result: GateResult, runsOn: number): void => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stdout.write(`${result.text}\n`);
+    process.stdout.write(`check: ${total} runs on ${runsOn} worker(s) in ${seconds.toFixed(1)} s\n`);
+  };
+
+  if (flags.out !== undefined) {
+    // Each run on disk as it finishes; the gate read back from the files.
+    const out = flags.out;
+    const done = await runGateToDir(gateTasks(spec, task), out, workers, flags.resume === true, lines, logLine);
+    if (done.kind === 'interrupted') return done.exitCode;
+    const result = evaluateGate(spec, done.runs, (s, f, seed) => cellRepro(file, s, f, seed));
+    const summaries = done.runs.flatMap((r) => (r.result.kind === 'summary' ? [r.result.summary] : []));
+    finish(result, workers);
+    await write(result, summaries, out);
+    return result.exitCode;
+  }
+
   const filename = workers > 1 ? workerFile() : undefined;
   const pool = filename === undefined ? undefined : new Piscina({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 1_000 });
   const runCell: RunCell =
     pool === undefined
       ? (strategy, fraction, seed) => runGateCell(task(strategy, fraction, seed))
       : (strategy, fraction, seed) => pool.run(task(strategy, fraction, seed)) as Promise<RunSummary>;
-  const summaries: RunSummary[] = [];
   try {
     const result = await runGate(spec, runCell, {
       concurrency: pool === undefined ? 1 : workers,
       reproOf: (s, f, seed) => cellRepro(file, s, f, seed),
       onRun: (done, all, run) => {
-        if (run.result.kind === 'summary') summaries.push(run.result.summary);
-        else failedRuns += 1;
+        if (run.result.kind !== 'summary') failedRuns += 1;
         if (flags.quiet !== true && tty) process.stderr.write(`\rcheck: ${done}/${all} runs`);
         lines?.taskFinished(done, all, failedRuns, Math.max(0, Math.min(pool === undefined ? 1 : workers, all - done)));
       },
     });
     if (flags.quiet !== true && tty) process.stderr.write('\n');
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    process.stdout.write(`${result.text}\n`);
-    process.stdout.write(`check: ${total} runs on ${pool === undefined ? 1 : workers} worker(s) in ${seconds.toFixed(1)} s\n`);
-    if (flags.out !== undefined) {
-      for (const s of summaries) writeRunFile(flags.out, runId(cellPointId(s), s.seed), s);
-      writeTables(flags.out, summaries);
-      writeFileAtomic(join(flags.out, 'gate.txt'), `${result.text}\n`);
-      let totalUnits = 0;
-      for (const u of stakeUnitsOf(scenario)) totalUnits += u;
-      const shape = { k: scenario.parameters.k, alphaPreference: scenario.parameters.alphaPreference, totalUnits };
-      await writeGatePlots(flags.out, gateCharts(result.cells, shape));
-    }
+    finish(result, pool === undefined ? 1 : workers);
     return result.exitCode;
   } finally {
     await pool?.destroy();
   }
-}
-
-function cellPointId(s: RunSummary): string {
-  return `${String(s.point['byzantine.strategy'] ?? 'none')}_f${String(s.point['byzantine.fraction'] ?? 0)}`;
 }
