@@ -9,7 +9,8 @@
  * `--resume` continues it under sweep's rules: the same cells and seeds (the
  * tasks hash), and a run file counts only if its bytes are the ones recorded
  * (a truncated or edited file runs again); failed and unfinished runs run
- * again. The gate is then evaluated from the files.
+ * again. The gate is then evaluated from the files (gateTasks: seed-major,
+ * one 0 % run per seed).
  */
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -34,9 +35,18 @@ export function cellRunId(strategy: string, fraction: number, seed: number): str
   return runId(`${strategy}_f${fraction}`, seed);
 }
 
-/** Every cell × seed of the gate as a sweep task, in the gate's order. */
+/**
+ * The gate's runs as sweep tasks, seed-major (every cell's first seed, then
+ * every cell's second, ...), so a check stopped early has every cell at
+ * least once as soon as possible. Fraction 0 has no Byzantine node, so its
+ * run does not depend on the strategy (the same trace for every strategy):
+ * it runs once per seed, under the first strategy with fraction 0, and
+ * stands for every strategy's 0 % cell (`gateRunsOf`).
+ */
 export function gateTasks(spec: GateSpec, task: (strategy: string, fraction: number, seed: number) => GateCellTask): SweepTask<GateCellTask>[] {
-  const jobs = spec.cells.flatMap((c) => spec.seeds.map((seed) => ({ strategy: c.strategy, fraction: c.fraction, seed })));
+  const jobs = spec.seeds.flatMap((seed) =>
+    spec.cells.filter((c) => c.fraction !== 0 || c === firstHonest(spec)).map((c) => ({ strategy: c.strategy, fraction: c.fraction, seed })),
+  );
   return jobs.map((j, index) => {
     const payload = task(j.strategy, j.fraction, j.seed);
     return {
@@ -50,6 +60,25 @@ export function gateTasks(spec: GateSpec, task: (strategy: string, fraction: num
   });
 }
 
+function firstHonest(spec: GateSpec): GateSpec['cells'][number] | undefined {
+  return spec.cells.find((c) => c.fraction === 0);
+}
+
+/** Every cell × seed's run from the tasks' runs: each 0 % cell takes the one 0 % run of its seed. */
+function gateRunsOf(spec: GateSpec, runs: readonly GateRun[]): GateRun[] {
+  const honest = firstHonest(spec);
+  const bySeed = new Map(runs.filter((r) => r.fraction === 0).map((r) => [r.seed, r]));
+  const out = [...runs];
+  for (const c of spec.cells) {
+    if (c.fraction !== 0 || c === honest) continue;
+    for (const seed of spec.seeds) {
+      const r = bySeed.get(seed);
+      if (r !== undefined) out.push({ ...r, strategy: c.strategy });
+    }
+  }
+  return out;
+}
+
 export type GateRunsOutcome = { kind: 'done'; runs: GateRun[] } | { kind: 'interrupted'; exitCode: number };
 
 /**
@@ -58,6 +87,7 @@ export type GateRunsOutcome = { kind: 'done'; runs: GateRun[] } | { kind: 'inter
  * is a failed run of the gate.
  */
 export async function runGateToDir(
+  spec: GateSpec,
   tasks: readonly SweepTask<GateCellTask>[],
   outDir: string,
   workers: number,
@@ -113,5 +143,5 @@ export async function runGateToDir(
     if (!parsed.ok) return { ...cell, result: { kind: 'failed', message: `${file}: not a run summary: ${parsed.error}` } };
     return { ...cell, result: { kind: 'summary', summary: parsed.summary } };
   });
-  return { kind: 'done', runs };
+  return { kind: 'done', runs: gateRunsOf(spec, runs) };
 }

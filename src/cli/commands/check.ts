@@ -90,13 +90,6 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<num
   const { spec, scenario, warnings } = loadGateScenario(file, seedCount);
   printWarnings({ warnings });
   if (flags.out !== undefined) prepareOutputDir(flags.out, '--out');
-  const total = spec.cells.length * spec.seeds.length;
-  const tty = process.stderr.isTTY === true;
-  // Into a log (CI): one line per finished run or per minute, whichever is less.
-  const lines = flags.quiet === true || tty ? undefined : new TaskProgressLines('check', (line) => process.stderr.write(`${line}\n`));
-  if (flags.quiet !== true && !tty) process.stderr.write(`check: ${total} runs (${spec.cells.length} cells x ${spec.seeds.length} seeds) on ${workers > 1 ? workers : 1} worker(s)\n`);
-  let failedRuns = 0;
-  const started = process.hrtime.bigint();
   const task = (strategy: string, fraction: number, seed: number): GateCellTask => ({
     file,
     strategy,
@@ -104,6 +97,15 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<num
     seed,
     repro: cellRepro(file, strategy, fraction, seed),
   });
+  const tasks = flags.out === undefined ? undefined : gateTasks(spec, task);
+  const total = tasks?.length ?? spec.cells.length * spec.seeds.length;
+  const shared = tasks === undefined || total === spec.cells.length * spec.seeds.length ? '' : '; one 0 % run per seed stands for every strategy';
+  const tty = process.stderr.isTTY === true;
+  // Into a log (CI): one line per finished run or per minute, whichever is less.
+  const lines = flags.quiet === true || tty ? undefined : new TaskProgressLines('check', (line) => process.stderr.write(`${line}\n`));
+  if (flags.quiet !== true && !tty) process.stderr.write(`check: ${total} runs (${spec.cells.length} cells x ${spec.seeds.length} seeds${shared}) on ${workers > 1 ? workers : 1} worker(s)\n`);
+  let failedRuns = 0;
+  const started = process.hrtime.bigint();
 
   const write = async (result: GateResult, summaries: readonly RunSummary[], out: string): Promise<void> => {
     writeTables(out, summaries);
@@ -122,10 +124,11 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<num
   if (flags.out !== undefined) {
     // Each run on disk as it finishes; the gate read back from the files.
     const out = flags.out;
-    const done = await runGateToDir(gateTasks(spec, task), out, workers, flags.resume === true, lines, logLine);
+    const done = await runGateToDir(spec, tasks ?? gateTasks(spec, task), out, workers, flags.resume === true, lines, logLine);
     if (done.kind === 'interrupted') return done.exitCode;
     const result = evaluateGate(spec, done.runs, (s, f, seed) => cellRepro(file, s, f, seed));
-    const summaries = done.runs.flatMap((r) => (r.result.kind === 'summary' ? [r.result.summary] : []));
+    // Each run once (a 0 % run stands for every strategy's 0 % cell).
+    const summaries = [...new Set(done.runs.flatMap((r) => (r.result.kind === 'summary' ? [r.result.summary] : [])))];
     finish(result, workers);
     await write(result, summaries, out);
     return result.exitCode;
