@@ -116,7 +116,7 @@ describe('EventQueue against a sorted reference (randomised)', () => {
    * Drives the queue and a plain sorted-array reference with the same pushes
    * and pops, and checks every pop (payload, key, peekTime) against it.
    */
-  function drive(seed: number, steps: (push: (t: number, tie: number) => void, pop: () => void, now: () => Ev) => void): number {
+  function drive(seed: number, steps: (push: (t: number, tie: number) => void, pop: () => void, now: () => Ev) => void): { pops: number; heapPushes: number } {
     const q = new EventQueue({ maxPending: 1_000_000, initialCapacity: 16 });
     // Reference: kept sorted descending, so the minimum is at the end.
     const ref: Ev[] = [];
@@ -152,13 +152,13 @@ describe('EventQueue against a sorted reference (randomised)', () => {
     steps(push, pop, () => last);
     while (ref.length > 0) pop();
     expect(q.size).toBe(0);
-    return pops;
+    return { pops, heapPushes: q.heapPushes };
   }
 
   it('hold model with a mix of increments, many ties and pushes below the current bucket', () => {
     for (const seed of [1, 2, 3]) {
       const rng = createStream(seed, 0, 'workload');
-      const pops = drive(seed, (push, pop, now) => {
+      const { pops } = drive(seed, (push, pop, now) => {
         for (let i = 0; i < 3_000; i++) push(rng.int(2_000), packTie(rng.int(3), rng.int(4), rng.int(4)));
         for (let i = 0; i < 20_000; i++) {
           pop();
@@ -182,9 +182,31 @@ describe('EventQueue against a sorted reference (randomised)', () => {
     }
   });
 
+  it('a wide first bucket: pushes below it are spread over finer rungs, not kept in the bottom heap', () => {
+    // The simulator's pattern: a few far-future events make the first Top's buckets seconds wide; then every
+    // handled event schedules one just after now (CPU service) or a few ms on (a message), inside that bucket.
+    // Before the bottom-to-rung spawn, the run overflowed and every later event went through the heap.
+    const rng = createStream(5, 0, 'workload');
+    const { pops, heapPushes } = drive(5, (push, pop, now) => {
+      for (let i = 0; i < 1_000; i++) push(rng.int(1_000), packTie(rng.int(5), rng.int(1_000), rng.int(1_000)));
+      for (let i = 0; i < 20; i++) push(rng.int(256_000_000), packTie(4, i, i));
+      for (let i = 0; i < 60_000; i++) {
+        pop();
+        const e = now();
+        const r = rng.int(100);
+        const dt = r < 50 ? 20 + rng.int(20) : r < 95 ? 6_000 + rng.int(300_000) : 100_000;
+        push(e.t + dt, packTie(rng.int(5), rng.int(1_000), rng.int(1_000)));
+        // The pending set grows (as a run's does while its nodes start polling): the bottom would outgrow the run.
+        if (rng.int(4) === 0) push(e.t + 6_000 + rng.int(300_000), packTie(rng.int(5), rng.int(1_000), rng.int(1_000)));
+      }
+    });
+    expect(pops).toBeGreaterThan(70_000);
+    expect(heapPushes).toBe(0);
+  });
+
   it('dense clusters (bucket splits), one-instant bursts (bottom heap) and a run that overflows', () => {
     const rng = createStream(9, 0, 'workload');
-    drive(9, (push, pop, now) => {
+    const { heapPushes } = drive(9, (push, pop, now) => {
       // 5,000 events in 100 µs plus 5,000 spread over 10 s: the first bucket is too big and splits.
       for (let i = 0; i < 5_000; i++) push(rng.int(100), packTie(rng.int(16), rng.int(64), rng.int(64)));
       for (let i = 0; i < 5_000; i++) push(rng.int(10_000_000), packTie(rng.int(16), rng.int(64), rng.int(64)));
@@ -204,5 +226,7 @@ describe('EventQueue against a sorted reference (randomised)', () => {
       for (let i = 0; i < 6_000; i++) push(t1 + 1 + rng.int(20), packTie(rng.int(16), rng.int(64), rng.int(64)));
       for (let i = 0; i < 3_000; i++) pop();
     });
+    // The one-instant burst cannot be spread: it went through the heap.
+    expect(heapPushes).toBeGreaterThanOrEqual(3_000);
   });
 });
