@@ -42,4 +42,35 @@ describe('RequestTracker', () => {
     t.clear();
     expect([cancelled, t.size]).toEqual([[1, 3], 0]);
   });
+
+  it('feeds each answer, settle(answered) and every failed peer of an expiry to the adaptive timeout, and nothing when not measuring; a re-registered id keeps its peer', () => {
+    let now = 0;
+    const { host } = fakeHost();
+    const h = { ...host, now: () => now };
+    const seen: number[][] = [];
+    const timeouts = { timeoutDuration: () => 5_000, observeLatency: (l: number, at: number) => seen.push([l, at]) } as unknown as AdaptiveTimeoutManager;
+    const t = new RequestTracker(h, TimerKind.QueryTimeout, () => timeouts);
+    t.register(1);
+    now = 300;
+    t.responded(1);
+    now = 500;
+    expect(t.settle(1, true)).toBe(true);
+    t.responded(1); // settled: not open any more
+    t.register(2, 9);
+    now = 5_500;
+    expect(t.expire(2, 3)).toBe(true);
+    expect(t.expire(2, 3)).toBe(false);
+    expect(seen).toEqual([[300, 300], [500, 500], [5_000, 5_500], [5_000, 5_500], [5_000, 5_500]]);
+    t.register(3, 7);
+    t.register(3);
+    expect([t.peerOf(3), t.size]).toEqual([7, 1]);
+    const quiet = new RequestTracker(h, TimerKind.GetTimeout, () => timeouts, false);
+    quiet.register(4, 1);
+    now = 6_000;
+    quiet.responded(4);
+    expect(quiet.settle(4, true)).toBe(true);
+    quiet.register(5, 1);
+    expect(quiet.expire(5, 2)).toBe(true);
+    expect(seen.length).toBe(5);
+  });
 });

@@ -15,13 +15,18 @@ import type { AdaptiveTimeoutManager } from '../networking/adaptive-timeout.js';
 import type { RequestId } from './messages.js';
 import { setTimer, type TimerKind } from './timer-tags.js';
 
+/** An open request. */
+interface Open {
+  readonly timer: TimerHandle;
+  /** When it was sent. */
+  readonly sentAt: Micros;
+  /** The peer it went to, when there is one (a query to a sample has none: its poll knows who). */
+  readonly peer: NodeId | undefined;
+}
+
 export class RequestTracker<M> {
-  /** Timer of each open request. */
-  private readonly timers = new Map<RequestId, TimerHandle>();
-  /** When each open request was sent. */
-  private readonly sentAt = new Map<RequestId, Micros>();
-  /** The peer each open request went to, when there is one (a query to a sample has none: its poll knows who). */
-  private readonly peers = new Map<RequestId, NodeId>();
+  /** Each open request: one Map and one lookup per answer (this runs for every chits message), not three. */
+  private readonly open = new Map<RequestId, Open>();
 
   constructor(
     private readonly host: Host<M>,
@@ -34,66 +39,63 @@ export class RequestTracker<M> {
   ) {}
 
   get size(): number {
-    return this.timers.size;
+    return this.open.size;
   }
 
   has(requestId: RequestId): boolean {
-    return this.timers.has(requestId);
+    return this.open.has(requestId);
   }
 
   /** The peer a request went to, while it is open. */
   peerOf(requestId: RequestId): NodeId | undefined {
-    return this.peers.get(requestId);
+    return this.open.get(requestId)?.peer;
   }
 
-  /** A request sent to `peer`, or to a sample (no peer). Returns its timeout (the deadline the request carries). */
+  /**
+   * A request sent to `peer`, or to a sample (no peer). Returns its timeout (the deadline the request carries).
+   * An id registered again while open (the engines never do) replaces the entry but keeps its peer when none is given.
+   */
   register(requestId: RequestId, peer?: NodeId): Micros {
     const timeout = this.timeouts().timeoutDuration();
-    this.timers.set(requestId, setTimer(this.host, timeout, this.kind, requestId));
-    this.sentAt.set(requestId, this.host.now());
-    if (peer !== undefined) this.peers.set(requestId, peer);
+    const timer = setTimer(this.host, timeout, this.kind, requestId);
+    this.open.set(requestId, { timer, sentAt: this.host.now(), peer: peer ?? this.open.get(requestId)?.peer });
     return timeout;
   }
 
   /** One peer answered the open request: its latency feeds the adaptive timeout. */
   responded(requestId: RequestId): void {
-    const sent = this.sentAt.get(requestId);
-    if (sent === undefined || !this.measureLatency) return;
-    const now = this.host.now();
-    this.timeouts().observeLatency(now - sent, now);
+    const o = this.open.get(requestId);
+    if (o !== undefined) this.observe(o.sentAt, 1);
   }
 
   /** Answered (`answered`: measure its latency) or given up: cancels the timeout. False if it was not open. */
   settle(requestId: RequestId, answered = false): boolean {
-    const t = this.timers.get(requestId);
-    if (t === undefined) return false;
-    if (answered) this.responded(requestId);
-    this.host.cancelTimer(t);
-    this.forget(requestId);
+    const o = this.open.get(requestId);
+    if (o === undefined) return false;
+    if (answered) this.observe(o.sentAt, 1);
+    this.host.cancelTimer(o.timer);
+    this.open.delete(requestId);
     return true;
   }
 
   /** Its timeout fired with `failed` peers unanswered: each feeds the whole wait to the average; forgets it. False if settled before. */
   expire(requestId: RequestId, failed = 1): boolean {
-    const sent = this.sentAt.get(requestId);
-    if (sent !== undefined && this.measureLatency) {
-      const now = this.host.now();
-      for (let i = 0; i < failed; i++) this.timeouts().observeLatency(now - sent, now);
-    }
-    return this.forget(requestId);
+    const o = this.open.get(requestId);
+    if (o === undefined) return false;
+    this.observe(o.sentAt, failed);
+    return this.open.delete(requestId);
   }
 
-  private forget(requestId: RequestId): boolean {
-    this.peers.delete(requestId);
-    this.sentAt.delete(requestId);
-    return this.timers.delete(requestId);
+  /** `times` latencies of the wait since `sentAt`, unless this tracker does not measure. */
+  private observe(sentAt: Micros, times: number): void {
+    if (!this.measureLatency) return;
+    const now = this.host.now();
+    for (let i = 0; i < times; i++) this.timeouts().observeLatency(now - sentAt, now);
   }
 
   /** A crash: every timeout cancelled, nothing open. */
   clear(): void {
-    for (const t of this.timers.values()) this.host.cancelTimer(t);
-    this.timers.clear();
-    this.sentAt.clear();
-    this.peers.clear();
+    for (const o of this.open.values()) this.host.cancelTimer(o.timer);
+    this.open.clear();
   }
 }

@@ -18,11 +18,14 @@ import { voteCounts } from './vote-graph.js';
 
 const EMPTY_VOTES: ReadonlyMap<BlockId, number> = new Map();
 
-/** One peer a query went to, until it answers or the query times out. */
-interface RouterEntry {
-  readonly peer: NodeId;
-  handled: boolean;
-}
+/**
+ * One peer a query went to, until it answers or the query times out, packed
+ * into a small integer: peer · 2, plus 1 once its failure was `handled`
+ * (no object per peer asked: a query asks up to K = 20).
+ */
+type RouterEntry = number;
+const entryPeer = (e: RouterEntry): NodeId => e >> 1;
+const entryHandled = (e: RouterEntry): boolean => (e & 1) === 1;
 
 export class Voter {
   /** Open queries and their timeouts. */
@@ -121,10 +124,11 @@ export class Voter {
     for (let i = 0; i < slots.length; i++) {
       const vdr = slots[i]!;
       if (slots.indexOf(vdr) < i) continue; // a validator filling several slots is queried once
-      const entry: RouterEntry = { peer: vdr, handled: false };
-      routed.push(entry);
+      routed.push(vdr * 2);
       if (!ctx.sender.request(vdr, msg, () => this.queryFailed(vdr, requestId))) {
-        entry.handled = true;
+        // Marked where it is now (still there: a failure that is delivered at once comes later, from the loopback).
+        const j = routed.lastIndexOf(vdr * 2);
+        if (j >= 0) routed[j] = vdr * 2 + 1;
         ctx.observer.onDrop?.('failed-fast', ctx.id, now);
       }
     }
@@ -177,11 +181,11 @@ export class Voter {
       ctx.benchlist.registerFailure(gossipPeer, now);
       return;
     }
-    const failed = (this.routed.get(requestId) ?? []).filter((e) => e.peer !== ctx.id);
+    const failed = (this.routed.get(requestId) ?? []).filter((e) => entryPeer(e) !== ctx.id);
     this.routed.delete(requestId);
     this.queries.expire(requestId, failed.length);
-    for (const e of failed) ctx.benchlist.registerFailure(e.peer, now);
-    for (const e of failed) if (!e.handled) this.queryFailed(e.peer, requestId);
+    for (const e of failed) ctx.benchlist.registerFailure(entryPeer(e), now);
+    for (const e of failed) if (!entryHandled(e)) this.queryFailed(entryPeer(e), requestId);
   }
 
   /** A gossip query failed at once: QueryFailed finds no poll (a no-op), the router entry stays until the answer or the timeout. */
@@ -220,9 +224,12 @@ export class Voter {
       return true;
     }
     const routed = this.routed.get(requestId);
-    const i = routed === undefined ? -1 : routed.findIndex((e) => e.peer === from);
-    if (routed === undefined || i < 0) return false;
-    const { handled } = routed[i]!;
+    if (routed === undefined) return false;
+    const n = routed.length;
+    let i = 0;
+    while (i < n && entryPeer(routed[i]!) !== from) i++;
+    if (i === n) return false;
+    const handled = entryHandled(routed[i]!);
     routed.splice(i, 1);
     ctx.benchlist.registerResponse(from, ctx.host.now());
     if (from !== ctx.id) this.queries.responded(requestId);
