@@ -11,39 +11,21 @@
  * `options.bootstrapAtGenesis`. While it bootstraps it answers no queries and
  * ignores chits and puts (the bootstrapper's no-op handlers); once the
  * bootstrapper is done, consensus starts from the last accepted block.
- * Requests carry the node's timeout as their deadline. As in AvalancheGo's
- * sender.go, GetAncestors fails at once to a peer that is not connected or
- * benched (GetAncestorsFailed delivered once), while GetAcceptedFrontier and
- * GetAccepted have no early failure: they are sent to connected peers and
- * fail when their timeout fires. Either way the request keeps its router
- * entry (chain_router.go) until the peer answers or the timeout fires: the
- * timeout is a benchlist failure and a latency sample, an answer a benchlist
- * response and a latency sample, and an answer to a request whose failure
- * was delivered already goes no further. A finished bootstrap leaves its
- * open requests registered the same way (the router knows nothing of the
- * engine's state): their answers and timeouts still reach the benchlist and
- * the latency average, and go no further.
+ * Requests, their timeouts and early failures are bootstrap/requests.ts
+ * (shared with the DAG node). A finished bootstrap leaves its open requests
+ * registered (the router knows nothing of the engine's state): their
+ * answers and timeouts still reach the benchlist and the latency average,
+ * and go no further.
  */
 import type { Micros, NodeId, TimerHandle } from '../host.js';
 import type { Block, BlockId } from '../snowman/block.js';
 import { HONEST } from './behaviour.js';
 import { ancestorsOf } from './bootstrap/ancestors.js';
 import { Bootstrapper, type BootstrapPort, type BootstrapStats } from './bootstrap/bootstrapper.js';
+import { BootstrapRequests, type BootstrapOp } from './bootstrap/requests.js';
 import type { Message, RequestId } from './messages.js';
 import type { NodeContext } from './node-context.js';
 import { setTimer, TimerKind } from './timer-tags.js';
-
-type Op = 'frontier' | 'accepted' | 'ancestors';
-
-interface Open {
-  readonly peer: NodeId;
-  readonly requestId: RequestId;
-  readonly op: Op;
-  readonly timer: TimerHandle;
-  readonly sentAt: Micros;
-  /** Its failure was delivered already (an early failure): the answer or timeout only settles the entry. */
-  handled: boolean;
-}
 
 /** What a finished bootstrap reports. */
 export interface BootstrapOutcome extends BootstrapStats {
@@ -58,16 +40,30 @@ export class Bootstrapping {
   private boot: Bootstrapper | undefined;
   private startedAt: Micros = 0;
   private fromHeight = 0;
-  /** Open requests by timer key (a local sequence number). */
-  private readonly open = new Map<number, Open>();
-  private nextKey = 1;
+  private readonly requests: BootstrapRequests<Message>;
   private tickTimer: TimerHandle | undefined;
 
   constructor(
     private readonly ctx: NodeContext,
     /** Called once the bootstrapper is done: consensus may start. */
     private readonly onDone: (outcome: BootstrapOutcome) => void,
-  ) {}
+  ) {
+    this.requests = new BootstrapRequests<Message>(
+      {
+        host: ctx.host,
+        id: ctx.id,
+        validators: ctx.cfg.validators,
+        random: ctx.random,
+        timeouts: () => ctx.timeouts,
+        benchlist: () => ctx.benchlist,
+        reachable: (p) => ctx.reachable(p),
+        sendIfConnected: (to, msg) => ctx.sender.sendIfConnected(to, msg),
+        request: (to, msg, failed) => ctx.sender.request(to, msg, failed),
+        setTimeoutTimer: (delay, key) => setTimer(ctx.host, delay, TimerKind.BootstrapTimeout, key),
+      },
+      (op, peer, requestId) => this.failed(op, peer, requestId),
+    );
+  }
 
   get active(): boolean {
     return this.boot !== undefined;
@@ -91,13 +87,7 @@ export class Bootstrapping {
   }
 
   onTimeout(key: number): void {
-    const o = this.open.get(key);
-    if (o === undefined) return;
-    this.open.delete(key);
-    const now = this.ctx.host.now();
-    this.ctx.timeouts.observeLatency(now - o.sentAt, now);
-    this.ctx.benchlist.registerFailure(o.peer, now);
-    if (!o.handled) this.failed(o);
+    this.requests.onTimeout(key);
   }
 
   // ------------------------------------------------------------- serving
@@ -150,26 +140,15 @@ export class Bootstrapping {
   onResponse(from: NodeId, msg: Message): boolean {
     const boot = this.boot;
     if (msg.kind !== 'accepted-frontier' && msg.kind !== 'accepted' && msg.kind !== 'ancestors') return false;
-    const op: Op = msg.kind === 'accepted-frontier' ? 'frontier' : msg.kind === 'accepted' ? 'accepted' : 'ancestors';
-    const key = this.keyOf(from, msg.requestId, op);
-    if (key === undefined) return false;
-    const o = this.open.get(key)!;
-    this.open.delete(key);
-    this.ctx.host.cancelTimer(o.timer);
-    const now = this.ctx.host.now();
-    this.ctx.timeouts.observeLatency(now - o.sentAt, now);
-    this.ctx.benchlist.registerResponse(from, now);
-    if (o.handled || boot === undefined) return true; // its failure went to the bootstrapper already, or bootstrapping is over
+    const op: BootstrapOp = msg.kind === 'accepted-frontier' ? 'frontier' : msg.kind === 'accepted' ? 'accepted' : 'ancestors';
+    const settled = this.requests.settle(from, msg.requestId, op);
+    if (settled === 'unknown') return false;
+    if (settled === 'handled' || boot === undefined) return true; // its failure went to the bootstrapper already, or bootstrapping is over
     if (msg.kind === 'accepted-frontier') boot.onAcceptedFrontier(from, msg.requestId, msg.blockId);
     else if (msg.kind === 'accepted') boot.onAccepted(from, msg.requestId, msg.blockIds);
     else boot.onAncestors(from, msg.requestId, msg.blocks);
     this.checkDone();
     return true;
-  }
-
-  private keyOf(peer: NodeId, requestId: RequestId, op: Op): number | undefined {
-    for (const [k, o] of this.open) if (o.peer === peer && o.requestId === requestId && o.op === op) return k;
-    return undefined;
   }
 
   // ------------------------------------------------------------- asking
@@ -194,41 +173,20 @@ export class Bootstrapping {
     };
   }
 
-  /** A connected, unbenched validator other than this node, uniformly (AvalancheGo's peer tracker picks by bandwidth). */
   private selectPeer(): NodeId | undefined {
-    const ctx = this.ctx;
-    const v = ctx.cfg.validators;
-    for (let i = 0; i < 8; i++) {
-      const p = v.uniformPeers(ctx.random, 1, ctx.id)[0];
-      if (p !== undefined && ctx.reachable(p)) return p;
-    }
-    for (let p = 0; p < v.size; p++) if (p !== ctx.id && v.stakeOf(p) > 0 && ctx.reachable(p)) return p;
-    return undefined;
+    return this.requests.selectPeer();
   }
 
-  private request(to: NodeId, requestId: RequestId, op: Op, build: (deadlineUs: Micros) => Message): void {
-    const ctx = this.ctx;
-    const key = this.nextKey++;
-    const timeout = ctx.timeouts.timeoutDuration();
-    const o: Open = { peer: to, requestId, op, timer: setTimer(ctx.host, timeout, TimerKind.BootstrapTimeout, key), sentAt: ctx.host.now(), handled: false };
-    this.open.set(key, o);
-    if (op !== 'ancestors') {
-      ctx.sender.sendIfConnected(to, build(timeout));
-      return;
-    }
-    ctx.sender.request(to, build(timeout), () => {
-      if (this.open.get(key) !== o || o.handled) return;
-      o.handled = true;
-      this.failed(o);
-    });
+  private request(to: NodeId, requestId: RequestId, op: BootstrapOp, build: (deadlineUs: Micros) => Message): void {
+    this.requests.send(to, requestId, op, build);
   }
 
-  private failed(o: Open): void {
+  private failed(op: BootstrapOp, peer: NodeId, requestId: RequestId): void {
     const boot = this.boot;
     if (boot === undefined) return;
-    if (o.op === 'frontier') boot.onGetAcceptedFrontierFailed(o.peer, o.requestId);
-    else if (o.op === 'accepted') boot.onGetAcceptedFailed(o.peer, o.requestId);
-    else boot.onGetAncestorsFailed(o.peer, o.requestId);
+    if (op === 'frontier') boot.onGetAcceptedFrontierFailed(peer, requestId);
+    else if (op === 'accepted') boot.onGetAcceptedFailed(peer, requestId);
+    else boot.onGetAncestorsFailed(peer, requestId);
     this.checkDone();
   }
 
@@ -257,7 +215,7 @@ export class Bootstrapping {
   private finish(): void {
     if (this.tickTimer !== undefined) this.ctx.host.cancelTimer(this.tickTimer);
     this.tickTimer = undefined;
-    for (const o of this.open.values()) o.handled = true;
+    this.requests.finish();
     this.boot = undefined;
   }
 
@@ -265,8 +223,7 @@ export class Bootstrapping {
   clear(): void {
     if (this.tickTimer !== undefined) this.ctx.host.cancelTimer(this.tickTimer);
     this.tickTimer = undefined;
-    for (const o of this.open.values()) this.ctx.host.cancelTimer(o.timer);
-    this.open.clear();
+    this.requests.clear();
     this.boot = undefined;
   }
 }

@@ -8,6 +8,7 @@
 import type { NodeId } from '../host.js';
 import type { AdaptiveTimeoutManager } from '../networking/adaptive-timeout.js';
 import type { Benchlist } from '../networking/benchlist.js';
+import { ConnectedStake } from '../networking/connected-stake.js';
 import type { SnowmanConsensus } from '../snowman/consensus.js';
 import { AcceptedChain, type SnowmanHost } from './accepted-chain.js';
 import type { Behaviour, NodeView } from './behaviour.js';
@@ -48,11 +49,10 @@ export class NodeContext {
   benchlist!: Benchlist;
   /**
    * Fraction of stake connected (this node included), refreshed at boot and
-   * on every frontier tick: the connected-stake gate before querying.
+   * on every frontier tick, and at once when connectivity changed: the
+   * connected-stake gate before querying (networking/connected-stake.ts).
    */
-  connectedStake = 1;
-  /** The host's connectivity version when connectedStake was computed (-1: never, or the host gives none). */
-  private connectedStakeVersion = -1;
+  private readonly connected: ConnectedStake;
   readonly jobs = new JobScheduler();
   readonly mempool: Mempool;
 
@@ -71,27 +71,14 @@ export class NodeContext {
     return peer === this.id || (this.host.isConnected(peer) && !this.sender.isBenched(peer));
   }
 
-  /**
-   * The connected fraction of stake before a query, re-read at once when the
-   * host's connectivity changed (AvalancheGo's tracker follows
-   * Connected/Disconnected at once; a no-op while nothing changed). A host
-   * without Host.connectivityVersion: as of boot and the last frontier tick.
-   */
+  /** The connected fraction of stake before a query (AvalancheGo's tracker follows Connected/Disconnected at once). */
   currentConnectedStake(): number {
-    if (this.host.connectivityVersion !== undefined) this.refreshConnectedStake();
-    return this.connectedStake;
+    return this.connected.current();
   }
 
   /** Recomputes the connected fraction of stake (AvalancheGo ConnectedValidators.ConnectedPercent). */
   refreshConnectedStake(): void {
-    // Unchanged connectivity gives the same sum: skip the O(validators) scan (10^9 isConnected calls per second at 10k nodes).
-    const version = this.host.connectivityVersion?.() ?? -1;
-    if (version >= 0 && version === this.connectedStakeVersion) return;
-    this.connectedStakeVersion = version;
-    const v = this.cfg.validators;
-    let connected = 0;
-    for (let n = 0; n < v.size; n++) if (n === this.id || this.host.isConnected(n)) connected += v.stakeOf(n);
-    this.connectedStake = connected / v.totalStake;
+    this.connected.refresh();
   }
 
   /** This node's uniform stream, as one reusable function (sampling calls it per draw). */
@@ -104,6 +91,7 @@ export class NodeContext {
     readonly observer: NodeObserver,
   ) {
     this.id = host.id;
+    this.connected = new ConnectedStake(host, host.id, cfg.validators);
     this.chain = new AcceptedChain(cfg.genesis, cfg.options.servableAcceptedDepth, host.acceptedStore);
     // One registry for all the nodes of an engine when the run provides it (the node's id is its member index).
     this.mempool = cfg.txRegistry === undefined ? new Mempool(cfg.options.mempool) : new Mempool(cfg.options.mempool, cfg.txRegistry, host.id);

@@ -31,7 +31,7 @@ export class RequestTracker<M> {
   constructor(
     private readonly host: Host<M>,
     /** The timer kind its timeouts fire as. */
-    private readonly kind: TimerKind,
+    private readonly kind: TimerKind | number,
     /** The node's adaptive timeout (replaced when the node restarts). */
     private readonly timeouts: () => AdaptiveTimeoutManager,
     /** Whether answers and timeouts feed the adaptive timeout (false for gets). */
@@ -57,7 +57,7 @@ export class RequestTracker<M> {
    */
   register(requestId: RequestId, peer?: NodeId): Micros {
     const timeout = this.timeouts().timeoutDuration();
-    const timer = setTimer(this.host, timeout, this.kind, requestId);
+    const timer = setTimer(this.host, timeout, this.kind as TimerKind, requestId);
     this.open.set(requestId, { timer, sentAt: this.host.now(), peer: peer ?? this.open.get(requestId)?.peer });
     return timeout;
   }

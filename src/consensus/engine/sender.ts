@@ -1,5 +1,5 @@
 /**
- * Outgoing messages of a Snowman node (AvalancheGo common.Sender,
+ * Outgoing messages of a node (Snowman and the Avalanche DAG engine) (AvalancheGo common.Sender,
  * snow/networking/sender): to peers through the host; to itself through a
  * zero-delay timer, like AvalancheGo's asynchronous loopback. A request to a
  * peer that is not connected, or benched, fails at once: its failure is
@@ -16,26 +16,28 @@
 import type { Host, NodeId, TimerHandle } from '../host.js';
 import type { Benchlist } from '../networking/benchlist.js';
 import type { Message } from './messages.js';
-import { setTimer, TimerKind } from './timer-tags.js';
+import { TimerKind } from './timer-tags.js';
 
 /** A message to this node, or a failure to hand back. */
-type Loopback = Message | (() => void);
+type Loopback<M> = M | (() => void);
 
-export class Sender {
-  private readonly loopback: Loopback[] = [];
+export class Sender<M = Message> {
+  private readonly loopback: Loopback<M>[] = [];
   private loopbackTimer: TimerHandle | undefined;
   /** Requests failed at once because the peer was unreachable or benched (AvalancheGo's failedDueToBench and unsent). */
   failedFast = 0;
 
   constructor(
-    private readonly host: Host<Message>,
+    private readonly host: Host<M>,
     /** Hands a self-message to the node (only while it is alive). */
-    private readonly deliverSelf: (msg: Message) => boolean,
+    private readonly deliverSelf: (msg: M) => boolean,
     /** The node's benchlist (replaced when the node restarts). */
     private readonly benchlist: () => Benchlist,
+    /** The host timer tag of the loopback timer (the node's timer tag space; Snowman's by default). */
+    private readonly loopbackTag: number = TimerKind.Loopback,
   ) {}
 
-  send(to: NodeId, msg: Message): void {
+  send(to: NodeId, msg: M): void {
     if (to !== this.host.id) {
       this.host.send(to, msg);
       return;
@@ -48,7 +50,7 @@ export class Sender {
    * `failed` from the loopback queue instead of waiting for the timeout.
    * Returns false when the request failed at once.
    */
-  request(to: NodeId, msg: Message, failed: () => void): boolean {
+  request(to: NodeId, msg: M, failed: () => void): boolean {
     if (to === this.host.id) {
       this.enqueue(msg);
       return true;
@@ -67,7 +69,7 @@ export class Sender {
    * could not be sent fails only when its timeout fires). A benched peer
    * gets it as any other.
    */
-  sendIfConnected(to: NodeId, msg: Message): void {
+  sendIfConnected(to: NodeId, msg: M): void {
     if (to === this.host.id) this.enqueue(msg);
     else if (this.host.isConnected(to)) this.host.send(to, msg);
   }
@@ -80,9 +82,9 @@ export class Sender {
     return b.isBenched(peer);
   }
 
-  private enqueue(item: Loopback): void {
+  private enqueue(item: Loopback<M>): void {
     this.loopback.push(item);
-    if (this.loopbackTimer === undefined) this.loopbackTimer = setTimer(this.host, 0, TimerKind.Loopback, 0);
+    if (this.loopbackTimer === undefined) this.loopbackTimer = this.host.setTimer(0, this.loopbackTag);
   }
 
   /** The loopback timer fired: deliver what was queued before it (new items wait for the next timer). */
@@ -90,8 +92,8 @@ export class Sender {
     this.loopbackTimer = undefined;
     const batch = this.loopback.splice(0, this.loopback.length);
     for (const m of batch) {
-      if (typeof m === 'function') m();
-      else if (!this.deliverSelf(m)) return;
+      if (typeof m === 'function') (m as () => void)();
+      else if (!this.deliverSelf(m as M)) return;
     }
   }
 

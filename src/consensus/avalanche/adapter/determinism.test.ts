@@ -58,7 +58,10 @@ describe('DAG run determinism', () => {
     // Seed 3 and 51a97233efc0ebb9 until Byzantine selection got its own stream in runs with a
     // region profile (it reused the region-placement draws): other Byzantine nodes, same protocol.
     // Seed 3 then had no lost double spend (rejectedTransactions 0), so the test runs seed 6.
-    expect(serial.traceHash).toBe('8a5e38b80097c162');
+    // 8a5e38b80097c162 until the DAG node got issue 11's networking and bootstrapping (issue 15): the
+    // killed nodes bootstrap after their restart, queries to killed and partitioned nodes fail at once,
+    // timers are the adaptive timeout (5 s at boot) instead of a fixed 2 s, unrequested chits are dropped.
+    expect(serial.traceHash).toBe('43cdcb067ae134da');
     expect(serial.safety.violations).toBe(0);
     expect(serial.acceptedBlocks).toBeGreaterThan(10);
     expect(serial.rejectedTransactions).toBeGreaterThan(0);

@@ -10,12 +10,17 @@
  *                  accepted transaction, at every honest node),
  *                  txNodeFinalityMs (client submission to acceptance, at
  *                  every honest node)
+ *   recovery       as the Snowman node's: bootstrapMs (one sample per
+ *                  bootstrap), bootstrapMs.node<id>, bootstrapVerticesFetched,
+ *                  bootstrapVerticesAccepted, bootstraps, and the run
+ *                  summary's per-node recovery records
  */
 import type { Micros, NodeId } from '../../host.js';
 import type { RunMetrics } from '../../protocol.js';
 import type { DagAcceptance } from '../../../metrics/dag-safety.js';
 import type { AvaTx, Vertex } from '../engine/messages.js';
 import type { DagDropReason, DagNodeObserver, DagPollOutcome } from '../engine/observer.js';
+import type { DagBootstrapOutcome } from '../engine/dag-bootstrapping.js';
 import type { TxId } from '../vertex.js';
 import { toMillis } from '../../../sim/time.js';
 
@@ -64,5 +69,16 @@ export class DagMetricsObserver implements DagNodeObserver {
 
   onDrop(reason: DagDropReason, node: NodeId): void {
     this.metrics.count?.(`drops.${reason}`, 1, node);
+  }
+
+  /** Recovery of a restarted node (as MetricsObserver.onBootstrapped for Snowman). */
+  onBootstrapped(o: DagBootstrapOutcome, node: NodeId, time: Micros): void {
+    this.metrics.nodeBootstrapped?.(node, time - o.durationUs, time);
+    const ms = o.durationUs / 1000;
+    this.metrics.observe?.('bootstrapMs', ms, node);
+    this.metrics.count?.(`bootstrapMs.node${node}`, ms, node);
+    this.metrics.count?.('bootstrapVerticesFetched', o.fetched, node);
+    this.metrics.count?.('bootstrapVerticesAccepted', o.executed, node);
+    this.metrics.count?.('bootstraps', 1, node);
   }
 }

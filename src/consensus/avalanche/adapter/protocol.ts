@@ -34,6 +34,16 @@ export function describeDagMessage(m: DagMessage): Record<string, unknown> {
       return { kind: m.kind, requestId: m.requestId, vertexId: m.vertexId };
     case 'chits':
       return { kind: m.kind, requestId: m.requestId, preferred: m.preferred.length, accepted: m.accepted.length };
+    case 'get-accepted-frontier':
+      return { kind: m.kind, requestId: m.requestId };
+    case 'get-ancestors':
+      return { kind: m.kind, requestId: m.requestId, vertexId: m.vertexId };
+    case 'accepted-frontier':
+    case 'get-accepted':
+    case 'accepted':
+      return { kind: m.kind, requestId: m.requestId, vertexIds: m.vertexIds.length };
+    case 'ancestors':
+      return { kind: m.kind, requestId: m.requestId, vertices: m.vertices.length };
   }
 }
 

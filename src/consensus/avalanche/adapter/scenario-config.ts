@@ -7,6 +7,7 @@
  * `parameters.beta`; BetaVirtuous, Parents, BatchSize, the share of double
  * spends and the mixed-query push count are in its `protocol:` section.
  */
+import { adaptiveTimeoutOf, benchlistOf } from '../../../scenario/networking.js';
 import { z } from 'zod';
 import { int, num } from '../../../scenario/fields.js';
 import type { Scenario } from '../../../scenario/schema.js';
@@ -114,6 +115,9 @@ export function sharedDagNodeConfigOf(scenario: Scenario, stake: Uint32Array): S
       ...DEFAULT_DAG_ENGINE_OPTIONS,
       mixedQueryNumPush: sectionOf(scenario).mixedQueryNumPush,
       repollRogue: sectionOf(scenario).repollRogue,
+      // The scenario's networking section, as for Snowman (one Alpha in the DAG era).
+      timeout: adaptiveTimeoutOf(scenario.networking),
+      benchlist: benchlistOf(scenario.networking, { k: params.k, alphaConfidence: params.alpha }),
       // The simulator's CPU queue charges message handling (the message model's cpuCost) before delivery.
       chargeHandlingCpu: false,
     },

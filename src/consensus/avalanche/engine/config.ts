@@ -5,16 +5,15 @@
  */
 import type { Micros } from '../../host.js';
 import type { ValidatorSet } from '../../engine/sampler.js';
+import { ancestorsLimitsProblems, DEFAULT_ANCESTORS_LIMITS, type AncestorsLimits } from '../../engine/bootstrap/ancestors.js';
+import { adaptiveTimeoutProblems, DEFAULT_ADAPTIVE_TIMEOUT, type AdaptiveTimeoutConfig } from '../../networking/adaptive-timeout.js';
+import { benchlistProblems, type BenchlistConfig } from '../../networking/benchlist.js';
 import { validateAvalancheParams, type AvalancheParams } from '../params.js';
 import type { DagBehaviour } from './behaviour.js';
 import type { DagMessageModel } from './messages.js';
 import type { DagNodeObserver } from './observer.js';
 
 export interface DagEngineOptions {
-  /** A query unanswered after this long counts as failed (QueryFailed), as the Snowman engine's default. */
-  readonly queryTimeoutUs: Micros;
-  /** A get unanswered after this long is abandoned (GetFailed). */
-  readonly getTimeoutUs: Micros;
   /** Period of the frontier timer: repoll if something virtuous is processing and polls were lost, try issuing, strategy ticks. */
   readonly frontierPollIntervalUs: Micros;
   /** How often a random accepted-frontier vertex is gossiped to one peer (AvalancheGo Gossip; 0 disables). */
@@ -37,11 +36,22 @@ export interface DagEngineOptions {
    * rogue conflicts are decided only while virtuous work drives polls.
    */
   readonly repollRogue: boolean;
+  /**
+   * The request timeout of queries, gets and bootstrapping requests: one
+   * adaptive timeout per node, as the Snowman node's
+   * (networking/adaptive-timeout.ts); a query unanswered in time fails
+   * (QueryFailed), a get is abandoned (GetFailed).
+   */
+  readonly timeout: AdaptiveTimeoutConfig;
+  /** Benching of peers whose requests keep failing (networking/benchlist.ts); undefined: AvalancheGo's defaults for K and Alpha. */
+  readonly benchlist: BenchlistConfig | undefined;
+  /** GetAncestors answers: most vertices sent / read, most bytes (engine/bootstrap/ancestors.ts). */
+  readonly ancestors: AncestorsLimits;
+  /** Bootstrap at the first start too (a restart always bootstraps). */
+  readonly bootstrapAtGenesis: boolean;
 }
 
 export const DEFAULT_DAG_ENGINE_OPTIONS: DagEngineOptions = Object.freeze({
-  queryTimeoutUs: 2_000_000,
-  getTimeoutUs: 2_000_000,
   frontierPollIntervalUs: 100_000,
   gossipIntervalUs: 1_000_000,
   mixedQueryNumPush: 10,
@@ -49,6 +59,10 @@ export const DEFAULT_DAG_ENGINE_OPTIONS: DagEngineOptions = Object.freeze({
   servableAcceptedDepth: 4_096,
   chargeHandlingCpu: true,
   repollRogue: false,
+  timeout: DEFAULT_ADAPTIVE_TIMEOUT,
+  benchlist: undefined,
+  ancestors: DEFAULT_ANCESTORS_LIMITS,
+  bootstrapAtGenesis: false,
 });
 
 export interface SharedDagNodeConfig {
@@ -65,8 +79,6 @@ export interface DagNodeConfig extends SharedDagNodeConfig {
 }
 
 const OPTION_LIMITS: Readonly<Record<keyof DagEngineOptions, readonly [number, number] | undefined>> = {
-  queryTimeoutUs: [1, 3_600_000_000],
-  getTimeoutUs: [1, 3_600_000_000],
   frontierPollIntervalUs: [1, 3_600_000_000],
   gossipIntervalUs: [0, 3_600_000_000],
   mixedQueryNumPush: [0, 10_000],
@@ -74,6 +86,10 @@ const OPTION_LIMITS: Readonly<Record<keyof DagEngineOptions, readonly [number, n
   servableAcceptedDepth: [1, 10_000_000],
   chargeHandlingCpu: undefined,
   repollRogue: undefined,
+  timeout: undefined,
+  benchlist: undefined,
+  ancestors: undefined,
+  bootstrapAtGenesis: undefined,
 };
 
 /** Throws a one-line error naming the first bad field and the rule. */
@@ -92,4 +108,10 @@ export function validateDagNodeConfig(cfg: SharedDagNodeConfig): void {
       throw new RangeError(`options.${field} must be an integer in [${lo}, ${hi}], got ${String(x)}`);
     }
   }
+  const problems = [
+    ...adaptiveTimeoutProblems(cfg.options.timeout).map((p) => `options.timeout.${p.field} ${p.message}`),
+    ...(cfg.options.benchlist === undefined ? [] : benchlistProblems(cfg.options.benchlist).map((p) => `options.benchlist.${p.field} ${p.message}`)),
+    ...ancestorsLimitsProblems(cfg.options.ancestors).map((p) => `options.ancestors.${p.field} ${p.message}`),
+  ];
+  if (problems.length > 0) throw new RangeError(problems[0]);
 }

@@ -157,9 +157,10 @@ describe('AvalancheNode polls', () => {
     expect(polls[0]!.durationUs).toBeLessThan(2_000_000);
   });
 
-  it('waits for the query timeout when the answers are split, then drops the silent validator', () => {
+  it('waits for the query timeout (the adaptive timeout, 5 s at boot) when the answers are split, then drops the silent validator', () => {
     const polls: DagPollOutcome[] = [];
-    const { net } = scripted({ onPollFinished: (o) => polls.push(o) });
+    const { net, node } = scripted({ onPollFinished: (o) => polls.push(o) });
+    expect(node.requestTimeoutUs()).toBe(5_000_000);
     const v1 = vertex(1, 1, [GENESIS_VERTEX_ID], [avaTx(txIdOf(1, 1), txIdOf(1, 1))]);
     const v2 = vertex(2, 1, [GENESIS_VERTEX_ID], [avaTx(txIdOf(2, 1), txIdOf(2, 1))]);
     net.inject(1, 0, { kind: 'push-query', requestId: 1, vertex: v1 });
@@ -168,11 +169,11 @@ describe('AvalancheNode polls', () => {
     const answered = new Set<string>();
     // 1 and 2 name only v2, 3 names v1, 4 is silent: v1 has node 0 and 3 (2 < alpha), v2 has 1, 2 and node 0.
     answerQueries(net, answered, (to) => (to === 4 ? 'silent' : to === 3 ? [v1.id] : [v2.id]));
-    net.runUntil(net.now + 1_000_000);
+    net.runUntil(net.now + 4_000_000);
     expect(polls).toEqual([]);
     net.runUntil(net.now + 1_100_000);
     expect(polls.length).toBeGreaterThan(0);
-    expect(polls[0]!.durationUs).toBeGreaterThanOrEqual(2_000_000);
+    expect(polls[0]!.durationUs).toBeGreaterThanOrEqual(5_000_000);
     expect(polls[0]!.receivedSlots).toBe(4);
   });
 });

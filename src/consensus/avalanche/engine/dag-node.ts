@@ -35,6 +35,10 @@ import type { Host, HostedNode, Micros, NodeId, TimerHandle } from '../../host.j
 import { uniformInt } from '../../engine/sampler.js';
 import { JobScheduler } from '../../engine/jobs.js';
 import { OutstandingRequests } from '../../engine/requests.js';
+import { Sender } from '../../engine/sender.js';
+import { AdaptiveTimeoutManager } from '../../networking/adaptive-timeout.js';
+import { Benchlist, defaultBenchlistConfig } from '../../networking/benchlist.js';
+import { ConnectedStake } from '../../networking/connected-stake.js';
 import type { DagDecisions } from '../consensus.js';
 import { DagStore } from '../store.js';
 import { Topological } from '../topological.js';
@@ -48,6 +52,8 @@ import { batchTxs } from './batch.js';
 import { bubbleVotes } from './bubble.js';
 import { makeDagNodeView } from './node-view.js';
 import { DagPollSet, type FinishedDagPoll } from './poll.js';
+import { DagBootstrapping, type DagBootstrapOutcome } from './dag-bootstrapping.js';
+import { DagQueryRouter } from './query-router.js';
 
 const enum TimerKind {
   QueryTimeout = 0,
@@ -55,6 +61,7 @@ const enum TimerKind {
   Frontier = 2,
   Gossip = 3,
   Loopback = 4,
+  BootstrapTimeout = 5,
 }
 const TAG_KINDS = 8;
 const NO_DEPS: readonly TxId[] = Object.freeze([]);
@@ -102,7 +109,10 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   private readonly pending = new Set<VertexId>();
   private readonly issuedAt = new Map<VertexId, Micros>();
   private readonly requests = new OutstandingRequests<VertexId>();
-  private readonly queryTimers = new Map<RequestId, TimerHandle>();
+  /** Fraction of stake connected: no query below Alpha/K of it (as the Snowman node; networking/connected-stake.ts). */
+  private readonly connected: ConnectedStake;
+  /** Open queries, one router entry per validator asked, and their timeouts. */
+  private readonly queries: DagQueryRouter<DagMessage>;
   /** Accepted frontier each peer last reported in chits (AvalancheGo tracker.Accepted). */
   private readonly peerAccepted = new Map<NodeId, readonly VertexId[]>();
   /** Client transactions waiting for a vertex, in arrival order. */
@@ -112,8 +122,12 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   private readonly processingTxs = new Map<TxId, AvaTx>();
   /** Transactions clients submitted here, not yet decided here (client-observed latency). */
   private readonly ownTxs = new Set<TxId>();
-  private readonly loopback: DagMessage[] = [];
-  private loopbackTimer: TimerHandle | undefined;
+  private readonly sender: Sender<DagMessage>;
+  private readonly bootstrapping: DagBootstrapping;
+  /** The request timeout (AvalancheGo's adaptive timeout manager), fresh at every boot. */
+  private timeouts!: AdaptiveTimeoutManager;
+  /** Peers whose requests keep failing, fresh at every boot. */
+  private benchlist!: Benchlist;
   private frontierTimer: TimerHandle | undefined;
   private gossipTimer: TimerHandle | undefined;
   /** honestChits() of a consensus instance at a frontier version. */
@@ -136,26 +150,41 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
     this.servable.set(GENESIS_VERTEX_ID, GENESIS_VERTEX);
     this.store.decidedVertices.add(GENESIS_VERTEX_ID);
     this.view = this.makeView();
+    this.sender = new Sender<DagMessage>(
+      host,
+      (msg) => {
+        if (!this.alive) return false;
+        this.onMessage(host.id, msg);
+        return true;
+      },
+      () => this.benchlist,
+      TimerKind.Loopback,
+    );
+    this.bootstrapping = this.makeBootstrapping();
+    this.queries = new DagQueryRouter(host, TimerKind.QueryTimeout, () => this.timeouts, () => this.benchlist);
+    this.connected = new ConnectedStake(host, host.id, cfg.validators);
   }
 
   // ------------------------------------------------------------------ inputs
 
   onStart(): void {
-    this.boot();
+    this.boot(this.cfg.options.bootstrapAtGenesis);
   }
 
+  /** A restarted node bootstraps (it may have missed many vertices), then runs consensus. */
   onRestart(): void {
-    this.boot();
+    this.boot(true);
   }
 
   onCrash(): void {
     if (!this.alive) return;
     this.alive = false;
-    for (const t of this.queryTimers.values()) this.host.cancelTimer(t);
+    this.bootstrapping.clear();
+    this.sender.clear();
+    this.queries.clear();
     for (const r of this.requests.timers()) this.host.cancelTimer(r.timer);
-    for (const t of [this.loopbackTimer, this.frontierTimer, this.gossipTimer]) if (t !== undefined) this.host.cancelTimer(t);
-    this.loopbackTimer = this.frontierTimer = this.gossipTimer = undefined;
-    this.queryTimers.clear();
+    for (const t of [this.frontierTimer, this.gossipTimer]) if (t !== undefined) this.host.cancelTimer(t);
+    this.frontierTimer = this.gossipTimer = undefined;
     this.requests.clear();
     this.known.clear();
     this.pending.clear();
@@ -172,12 +201,35 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
     this.pendingTxs = [];
     this.pendingTxIds.clear();
     this.processingTxs.clear();
-    this.loopback.length = 0;
   }
 
-  onMessage(from: NodeId, msg: DagMessage): void {
+  onMessage(from: NodeId, msg: DagMessage, receivedAt?: Micros): void {
     if (!this.alive) return;
     if (this.cfg.options.chargeHandlingCpu) this.host.chargeCpu(this.cfg.messageModel.cpuCostUs(msg));
+    // snow/networking/handler: a request that waited past its deadline is dropped, not handled.
+    if (receivedAt !== undefined && 'deadlineUs' in msg && msg.deadlineUs !== undefined && this.host.now() - receivedAt > msg.deadlineUs) {
+      this.observer.onDrop?.('expired', this.host.id, this.host.now());
+      return;
+    }
+    switch (msg.kind) {
+      case 'get-accepted-frontier':
+      case 'get-accepted':
+      case 'get-ancestors':
+        this.bootstrapping.serve(from, msg);
+        return;
+      case 'accepted-frontier':
+      case 'accepted':
+      case 'ancestors':
+        if (!this.bootstrapping.onResponse(from, msg)) this.observer.onDrop?.('unrequested', this.host.id, this.host.now());
+        return;
+      case 'get':
+        this.serveGet(from, msg.requestId, msg.vertexId);
+        return;
+      default:
+        break;
+    }
+    // While bootstrapping, queries, chits and puts are ignored (the bootstrapper's no-op handlers).
+    if (this.bootstrapping.active) return;
     switch (msg.kind) {
       case 'push-query':
         this.sendChits(from, msg.requestId, msg.vertex.id);
@@ -189,18 +241,24 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
         this.issueFromById(from, msg.vertexId);
         this.attemptToIssueTxs();
         break;
-      case 'chits':
-        this.onChits(from, msg.requestId, msg.preferred, msg.accepted);
-        break;
-      case 'get': {
-        const v = this.getVertex(msg.vertexId);
-        if (v !== undefined && this.behaviour.serveVertex(this.view, from, v)) this.send(from, { kind: 'put', requestId: msg.requestId, vertex: v });
+      case 'chits': {
+        const routed = this.queries.answered(msg.requestId, from);
+        if (routed === 'unknown') this.observer.onDrop?.('unrequested', this.host.id, this.host.now());
+        else if (routed === 'deliver') this.onChits(from, msg.requestId, msg.preferred, msg.accepted);
         break;
       }
       case 'put':
         this.onPut(from, msg.requestId, msg.vertex);
         break;
+      default:
+        break;
     }
+  }
+
+  /** A get: the vertex if this node holds it or can serve it (served while bootstrapping too). */
+  private serveGet(from: NodeId, requestId: RequestId, id: VertexId): void {
+    const v = this.getVertex(id);
+    if (v !== undefined && this.behaviour.serveVertex(this.view, from, v)) this.send(from, { kind: 'put', requestId, vertex: v });
   }
 
   onTimer(tag: number): void {
@@ -209,28 +267,36 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
     const arg = (tag - kind) / TAG_KINDS;
     switch (kind) {
       case TimerKind.QueryTimeout:
-        this.queryTimers.delete(arg);
-        for (const vdr of this.polls.outstanding(arg)) this.queryFailed(vdr, arg);
+        for (const vdr of this.queries.timedOut(arg)) this.queryFailed(vdr, arg);
         break;
       case TimerKind.GetTimeout: {
         const req = this.requests.get(arg);
         if (req !== undefined) {
-          this.observer.onDrop?.('get-timeout', this.host.id, this.host.now());
+          const now = this.host.now();
+          this.observer.onDrop?.('get-timeout', this.host.id, now);
+          // A benchlist failure; no latency sample (AvalancheGo leaves the Put op unmeasured).
+          this.benchlist.registerFailure(req.from, now);
           this.getFailed(req.from, arg);
         }
         break;
       }
       case TimerKind.Frontier:
+        if (this.bootstrapping.active) {
+          this.bootstrapping.onTick();
+          break;
+        }
         this.frontierTimer = this.setTimer(this.cfg.options.frontierPollIntervalUs, TimerKind.Frontier, 0);
         this.onFrontierTimer();
+        break;
+      case TimerKind.BootstrapTimeout:
+        this.bootstrapping.onTimeout(arg);
         break;
       case TimerKind.Gossip:
         this.gossipTimer = this.setTimer(this.cfg.options.gossipIntervalUs, TimerKind.Gossip, 0);
         this.gossip();
         break;
       case TimerKind.Loopback:
-        this.loopbackTimer = undefined;
-        this.drainLoopback();
+        this.sender.drainLoopback();
         break;
       default:
         throw new Error(`AvalancheNode: unknown timer kind ${kind} (tag ${tag})`);
@@ -261,11 +327,31 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   }
 
   numProcessing(): number {
-    return this.alive ? this.consensus.numProcessing() : 0;
+    return this.alive && !this.bootstrapping.active ? this.consensus.numProcessing() : 0;
   }
 
   numOpenPolls(): number {
-    return this.alive ? this.polls.size : 0;
+    return this.alive && !this.bootstrapping.active ? this.polls.size : 0;
+  }
+
+  /** Whether the node is bootstrapping (after a restart) rather than running consensus. */
+  isBootstrapping(): boolean {
+    return this.alive && this.bootstrapping.active;
+  }
+
+  /** Requests failed at once (peer unreachable or benched) since the node was created. */
+  requestsFailedFast(): number {
+    return this.sender.failedFast;
+  }
+
+  /** Peers benched now (AvalancheGo benchlist), ascending. */
+  benchedPeers(): readonly NodeId[] {
+    return this.alive ? this.benchlist.benched() : [];
+  }
+
+  /** The current request timeout (AvalancheGo's adaptive timeout). */
+  requestTimeoutUs(): Micros {
+    return this.timeouts.timeoutDuration();
   }
 
   /** Vertices this node has accepted (persisted). */
@@ -298,13 +384,92 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
 
   // ---------------------------------------------------------------- booting
 
-  private boot(): void {
+  private boot(bootstrap: boolean): void {
     if (this.alive) return;
     this.alive = true;
+    const o = this.cfg.options;
+    const p = this.cfg.params;
+    this.timeouts = new AdaptiveTimeoutManager(o.timeout, this.host.now());
+    this.benchlist = new Benchlist(o.benchlist ?? defaultBenchlistConfig({ k: p.k, alphaConfidence: p.alpha }), this.cfg.validators);
+    this.connected.refresh();
+    if (bootstrap) {
+      // Consensus waits for the bootstrapper; an empty instance until then (nothing is issued or polled).
+      this.consensus = new Topological<Vertex>(p, this.acceptedEdge, this.store);
+      this.polls = new DagPollSet(p.alpha);
+      this.bootstrapping.start();
+    } else {
+      this.startConsensus();
+    }
+  }
+
+  /** Normal operation (AvalancheGo's engine Start after bootstrapping): consensus from the accepted frontier. */
+  private startConsensus(): void {
     this.consensus = new Topological<Vertex>(this.cfg.params, this.acceptedEdge, this.store);
     this.polls = new DagPollSet(this.cfg.params.alpha);
     this.frontierTimer = this.setTimer(this.cfg.options.frontierPollIntervalUs, TimerKind.Frontier, 0);
     if (this.cfg.options.gossipIntervalUs > 0) this.gossipTimer = this.setTimer(this.cfg.options.gossipIntervalUs, TimerKind.Gossip, 0);
+  }
+
+  private makeBootstrapping(): DagBootstrapping {
+    const host = this.host;
+    const o = this.cfg.options;
+    return new DagBootstrapping(
+      {
+        net: {
+          host,
+          id: host.id,
+          validators: this.cfg.validators,
+          random: this.random,
+          timeouts: () => this.timeouts,
+          benchlist: () => this.benchlist,
+          reachable: (peer) => peer === host.id || (host.isConnected(peer) && !this.sender.isBenched(peer)),
+          sendIfConnected: (to, msg) => this.sender.sendIfConnected(to, msg),
+          request: (to, msg, failed) => this.sender.request(to, msg, failed),
+          setTimeoutTimer: (delay, key) => this.setTimer(delay, TimerKind.BootstrapTimeout, key),
+        },
+        validators: this.cfg.validators,
+        sampleK: this.cfg.params.k,
+        limits: o.ancestors,
+        tickIntervalUs: o.frontierPollIntervalUs,
+        setTickTimer: (delay) => this.setTimer(delay, TimerKind.Frontier, 0),
+        nextRequestId: () => ++this.requestCounter,
+        send: (to, msg) => this.send(to, msg),
+        isAccepted: (id) => this.store.decidedVertices.has(id) && !this.store.rejectedVertices.has(id),
+        acceptedFrontier: () => this.acceptedEdge,
+        acceptedCount: () => this.acceptedCount,
+        vertex: (id) => this.getVertex(id),
+        serve: (to, v) => this.behaviour.serveVertex(this.view, to, v),
+        accept: (v) => this.acceptBootstrapped(v),
+      },
+      (outcome) => this.bootstrapped(outcome),
+    );
+  }
+
+  private bootstrapped(outcome: DagBootstrapOutcome): void {
+    this.observer.onBootstrapped?.(outcome, this.host.id, this.host.now());
+    this.startConsensus();
+    this.attemptToIssueTxs();
+  }
+
+  /**
+   * A vertex the network accepted, fetched while bootstrapping, its parents
+   * accepted here: it and its transactions not yet accepted here are
+   * accepted (AvalancheGo's bootstrap vertex and transaction jobs), and the
+   * accepted frontier moves past its parents.
+   */
+  private acceptBootstrapped(v: Vertex): void {
+    const s = this.store;
+    const now = this.host.now();
+    for (const tx of v.txs) {
+      if (s.decidedTxs.has(tx.id)) continue;
+      s.decidedTxs.add(tx.id);
+      for (const input of tx.inputs) s.spentInputs.add(input);
+      this.txAccepted(tx, 0, now);
+    }
+    s.decidedVertices.add(v.id);
+    const parents = new Set(v.parents);
+    this.acceptedEdge = [...this.acceptedEdge.filter((id) => !parents.has(id)), v.id];
+    this.vertexAccepted(v, now);
   }
 
   // ---------------------------------------------------------------- queries
@@ -337,17 +502,18 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
 
   /** A poll for `vertex` (AvalancheGo issuer: SendMixedQuery to a fresh K-sample). */
   private sendQuery(vertex: Vertex): void {
-    const requestId = this.startPoll();
-    if (requestId === undefined) return;
-    const push: DagMessage = { kind: 'push-query', requestId, vertex };
-    const pull: DagMessage = { kind: 'pull-query', requestId, vertexId: vertex.id };
+    const poll = this.startPoll();
+    if (poll === undefined) return;
+    const { requestId, deadlineUs } = poll;
+    const push: DagMessage = { kind: 'push-query', requestId, vertex, deadlineUs };
+    const pull: DagMessage = { kind: 'pull-query', requestId, vertexId: vertex.id, deadlineUs };
     let pushed = 0;
     for (const vdr of this.distinctSample) {
       if (pushed < this.cfg.options.mixedQueryNumPush) {
         pushed++;
-        this.send(vdr, push);
+        this.query(vdr, requestId, push);
       } else {
-        this.send(vdr, pull);
+        this.query(vdr, requestId, pull);
       }
     }
   }
@@ -360,13 +526,31 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
       break;
     }
     if (target === undefined) return;
-    const requestId = this.startPoll();
-    if (requestId === undefined) return;
-    const msg: DagMessage = { kind: 'pull-query', requestId, vertexId: target };
-    for (const vdr of this.distinctSample) this.send(vdr, msg);
+    const poll = this.startPoll();
+    if (poll === undefined) return;
+    const msg: DagMessage = { kind: 'pull-query', requestId: poll.requestId, vertexId: target, deadlineUs: poll.deadlineUs };
+    for (const vdr of this.distinctSample) this.query(vdr, poll.requestId, msg);
   }
 
-  private startPoll(): RequestId | undefined {
+  /**
+   * Sends query `msg` to `vdr`; a validator that is not connected, or
+   * benched, fails at once (engine/sender.ts: QueryFailed from the loopback,
+   * not after the timeout).
+   */
+  private query(vdr: NodeId, requestId: RequestId, msg: DagMessage): void {
+    const ok = this.sender.request(vdr, msg, () => this.queryFailed(vdr, requestId));
+    this.queries.sent(requestId, vdr, !ok);
+    if (!ok) this.observer.onDrop?.('failed-fast', this.host.id, this.host.now());
+  }
+
+  private startPoll(): { readonly requestId: RequestId; readonly deadlineUs: Micros } | undefined {
+    const p = this.cfg.params;
+    // Below Alpha/K of the stake connected no poll can succeed, and one whose queries all fail at once would be
+    // repolled at once, forever (the Snowman engine's abortDueToInsufficientConnectedStake; not in v1.9's DAG engine).
+    if (this.connected.current() < p.alpha / p.k) {
+      this.observer.onDrop?.('insufficient-stake', this.host.id, this.host.now());
+      return undefined;
+    }
     const slots = this.cfg.validators.sample(this.random, this.cfg.params.k);
     const requestId = ++this.requestCounter;
     const now = this.host.now();
@@ -374,14 +558,14 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
       this.observer.onDrop?.('poll-refused', this.host.id, now);
       return undefined;
     }
-    this.queryTimers.set(requestId, this.setTimer(this.cfg.options.queryTimeoutUs, TimerKind.QueryTimeout, requestId));
+    const deadlineUs = this.queries.open(requestId);
     const distinct: NodeId[] = [];
     for (let i = 0; i < slots.length; i++) {
       const v = slots[i]!;
       if (slots.indexOf(v) === i) distinct.push(v);
     }
     this.distinctSample = distinct;
-    return requestId;
+    return { requestId, deadlineUs };
   }
 
   /** AvalancheGo: stop polling when no virtuous transaction is voted on; with repollRogue, only when nothing is processing. */
@@ -435,11 +619,7 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   private applyResults(results: readonly FinishedDagPoll[]): void {
     if (results.length === 0) return;
     for (const r of results) {
-      const t = this.queryTimers.get(r.requestId);
-      if (t !== undefined) {
-        this.host.cancelTimer(t);
-        this.queryTimers.delete(r.requestId);
-      }
+      // The query's timeout stays while validators asked have not answered (their router entries outlive the poll).
       const c = this.consensus;
       const decisions = c.recordPoll(bubbleVotes(r.responses, (id) => c.vertexStatus(id), (id) => this.known.get(id)?.parents));
       this.onDecisions(decisions);
@@ -478,41 +658,45 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
     if (total === 0) return;
     const now = this.host.now();
     const me = this.host.id;
-    d.acceptedTxs.forEach((tx, i) => {
-      const t = tx as AvaTx;
-      this.processingTxs.delete(t.id);
-      this.observer.onTxDecidedAccepted?.(t, d.acceptedTxConflicts[i] ?? 0, me, now);
-      if (this.ownTxs.delete(t.id)) this.observer.onTxAccepted?.(t.id, me, now);
-    });
+    d.acceptedTxs.forEach((tx, i) => this.txAccepted(tx as AvaTx, d.acceptedTxConflicts[i] ?? 0, now));
     for (const tx of d.rejectedTxs) {
       const t = tx as AvaTx;
       this.processingTxs.delete(t.id);
       this.observer.onTxDecidedRejected?.(t, me, now);
       if (this.ownTxs.delete(t.id)) this.observer.onTxRejected?.(t.id, me, now);
     }
-    const depth = this.cfg.options.servableAcceptedDepth;
-    for (const v of d.acceptedVertices) {
-      this.known.delete(v.id);
-      this.issuedAt.delete(v.id);
-      this.servable.set(v.id, v);
-      if (this.servable.size > depth) {
-        for (const old of this.servable.keys()) {
-          if (old !== GENESIS_VERTEX_ID) {
-            this.servable.delete(old);
-            break;
-          }
-        }
-      }
-      // Counted outside the optional call: `?.` skips evaluating its arguments when the observer has no onVertexAccepted.
-      this.acceptedCount++;
-      this.observer.onVertexAccepted?.(v, this.acceptedCount, me, now);
-    }
+    for (const v of d.acceptedVertices) this.vertexAccepted(v, now);
     for (const v of d.rejectedVertices) {
       this.known.delete(v.id);
       this.issuedAt.delete(v.id);
       this.observer.onVertexRejected?.(v, me, now);
     }
     if (d.acceptedVertices.length > 0) this.acceptedEdge = [...this.consensus.acceptedFrontier()];
+  }
+
+  private txAccepted(t: AvaTx, conflicts: number, now: Micros): void {
+    const me = this.host.id;
+    this.processingTxs.delete(t.id);
+    this.observer.onTxDecidedAccepted?.(t, conflicts, me, now);
+    if (this.ownTxs.delete(t.id)) this.observer.onTxAccepted?.(t.id, me, now);
+  }
+
+  /** An accepted vertex leaves the held ones and joins the servable window. */
+  private vertexAccepted(v: Vertex, now: Micros): void {
+    this.known.delete(v.id);
+    this.issuedAt.delete(v.id);
+    this.servable.set(v.id, v);
+    if (this.servable.size > this.cfg.options.servableAcceptedDepth) {
+      for (const old of this.servable.keys()) {
+        if (old !== GENESIS_VERTEX_ID) {
+          this.servable.delete(old);
+          break;
+        }
+      }
+    }
+    // Counted outside the optional call: `?.` skips evaluating its arguments when the observer has no onVertexAccepted.
+    this.acceptedCount++;
+    this.observer.onVertexAccepted?.(v, this.acceptedCount, this.host.id, now);
   }
 
   // ---------------------------------------------------------- vertex issue
@@ -620,8 +804,12 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
       return;
     }
     const requestId = ++this.requestCounter;
-    this.requests.add(requestId, { from, id, timer: this.setTimer(this.cfg.options.getTimeoutUs, TimerKind.GetTimeout, requestId) });
-    this.send(from, { kind: 'get', requestId, vertexId: id });
+    const deadlineUs = this.timeouts.timeoutDuration();
+    this.requests.add(requestId, { from, id, timer: this.setTimer(deadlineUs, TimerKind.GetTimeout, requestId) });
+    // An unreachable or benched peer fails at once (GetFailed from the loopback, engine/sender.ts).
+    if (!this.sender.request(from, { kind: 'get', requestId, vertexId: id, deadlineUs }, () => this.getFailed(from, requestId))) {
+      this.observer.onDrop?.('failed-fast', this.host.id, this.host.now());
+    }
   }
 
   private deleteRequestFor(id: VertexId): void {
@@ -631,6 +819,7 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
 
   private onPut(from: NodeId, requestId: RequestId, vertex: Vertex): void {
     const req = this.requests.get(requestId);
+    if (req !== undefined && req.from === from) this.benchlist.registerResponse(from, this.host.now());
     if (req !== undefined && req.from === from && req.id !== vertex.id) {
       this.getFailed(from, requestId);
       return;
@@ -650,7 +839,7 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   // ------------------------------------------------------- vertex building
 
   private attemptToIssueTxs(): void {
-    if (this.pendingTxs.length === 0) return;
+    if (this.pendingTxs.length === 0 || this.bootstrapping.active) return;
     this.pendingTxs = this.batch(this.pendingTxs, false, true);
   }
 
@@ -749,6 +938,7 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
   // ------------------------------------------------------------- timers
 
   private onFrontierTimer(): void {
+    this.connected.refresh();
     if (this.behaviour !== HONEST_DAG) this.applyIssue(this.behaviour.tick(this.issueContext([])));
     if (this.consensus.numProcessing() > 0 && !this.canQuiesce()) this.repoll();
     this.attemptToIssueTxs();
@@ -771,22 +961,9 @@ export class AvalancheNode implements HostedNode<DagMessage, DagClientTx> {
     return this.host.setTimer(delay, arg * TAG_KINDS + kind);
   }
 
-  /** Messages to self go through a zero-delay timer (AvalancheGo's asynchronous loopback). */
+  /** Messages to self go through a zero-delay timer (AvalancheGo's asynchronous loopback; engine/sender.ts). */
   private send(to: NodeId, msg: DagMessage): void {
-    if (to !== this.host.id) {
-      this.host.send(to, msg);
-      return;
-    }
-    this.loopback.push(msg);
-    if (this.loopbackTimer === undefined) this.loopbackTimer = this.setTimer(0, TimerKind.Loopback, 0);
-  }
-
-  private drainLoopback(): void {
-    const batch = this.loopback.splice(0, this.loopback.length);
-    for (const m of batch) {
-      if (!this.alive) return;
-      this.onMessage(this.host.id, m);
-    }
+    this.sender.send(to, msg);
   }
 
   private makeView(): DagNodeView {

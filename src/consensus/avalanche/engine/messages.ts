@@ -1,14 +1,15 @@
 /**
  * The Avalanche DAG engine's wire messages (AvalancheGo v1.9 p2p consensus
  * messages for the X-chain DAG: PushQuery, PullQuery, Chits with the
- * accepted frontier, Get, Put), the vertex and transaction as they travel,
+ * accepted frontier, Get, Put, and the bootstrapping GetAcceptedFrontier /
+ * AcceptedFrontier, GetAccepted / Accepted, GetAncestors / Ancestors), the vertex and transaction as they travel,
  * and the model that gives each message its size in bytes and CPU cost.
  *
  * In the simulator vertices travel by reference (immutable); their wire size
  * is `Vertex.sizeBytes`, computed when the vertex is built.
  */
 import type { Micros, NodeId } from '../../host.js';
-import type { CpuCosts, SizeModel } from '../../engine/messages.js';
+import type { CpuCosts, Deadline, SizeModel } from '../../engine/messages.js';
 import { ML_DSA_65_PUBLIC_KEY_BYTES, ML_DSA_65_SIGNATURE_BYTES } from '../../engine/messages.js';
 import type { DagTx, DagVertex, InputId, TxId, VertexId } from '../vertex.js';
 
@@ -42,17 +43,30 @@ export interface DagClientTx {
   readonly inputs: readonly InputId[];
 }
 
+/** Requests carry their deadline (engine/messages.ts Deadline): a request that waited past it is dropped, not handled. */
 export type DagMessage =
   /** "Here is a vertex; tell me your preferences" (PushQuery). */
-  | { readonly kind: 'push-query'; readonly requestId: RequestId; readonly vertex: Vertex }
+  | ({ readonly kind: 'push-query'; readonly requestId: RequestId; readonly vertex: Vertex } & Deadline)
   /** "Tell me your preferences; fetch this vertex if you lack it" (PullQuery). */
-  | { readonly kind: 'pull-query'; readonly requestId: RequestId; readonly vertexId: VertexId }
+  | ({ readonly kind: 'pull-query'; readonly requestId: RequestId; readonly vertexId: VertexId } & Deadline)
   /** Answer to a query: the preferred frontier (the votes) and the accepted frontier (Chits, v1.9). */
   | { readonly kind: 'chits'; readonly requestId: RequestId; readonly preferred: readonly VertexId[]; readonly accepted: readonly VertexId[] }
   /** Ask a peer for one vertex (Get). */
-  | { readonly kind: 'get'; readonly requestId: RequestId; readonly vertexId: VertexId }
+  | ({ readonly kind: 'get'; readonly requestId: RequestId; readonly vertexId: VertexId } & Deadline)
   /** A vertex: the answer to a get, or accepted-frontier gossip when requestId is 0 (Put). */
-  | { readonly kind: 'put'; readonly requestId: RequestId; readonly vertex: Vertex };
+  | { readonly kind: 'put'; readonly requestId: RequestId; readonly vertex: Vertex }
+  /** Bootstrapping: "what is your accepted frontier?" (GetAcceptedFrontier). */
+  | ({ readonly kind: 'get-accepted-frontier'; readonly requestId: RequestId } & Deadline)
+  /** Its answer: the accepted frontier's vertex ids (AcceptedFrontier). */
+  | { readonly kind: 'accepted-frontier'; readonly requestId: RequestId; readonly vertexIds: readonly VertexId[] }
+  /** Bootstrapping: "which of these vertices have you accepted?" (GetAccepted). */
+  | ({ readonly kind: 'get-accepted'; readonly requestId: RequestId; readonly vertexIds: readonly VertexId[] } & Deadline)
+  /** Its answer (Accepted). */
+  | { readonly kind: 'accepted'; readonly requestId: RequestId; readonly vertexIds: readonly VertexId[] }
+  /** Bootstrapping: "send me this vertex and its ancestors" (GetAncestors). */
+  | ({ readonly kind: 'get-ancestors'; readonly requestId: RequestId; readonly vertexId: VertexId } & Deadline)
+  /** Its answer: the vertex, then ancestors breadth first, bounded (engine/bootstrap/ancestors.ts) (Ancestors). */
+  | { readonly kind: 'ancestors'; readonly requestId: RequestId; readonly vertices: readonly Vertex[] };
 
 export type DagMessageKind = DagMessage['kind'];
 
@@ -63,6 +77,12 @@ export const DAG_MESSAGE_TYPE_TAG: Readonly<Record<DagMessageKind, number>> = {
   chits: 3,
   get: 4,
   put: 5,
+  'get-accepted-frontier': 6,
+  'accepted-frontier': 7,
+  'get-accepted': 8,
+  accepted: 9,
+  'get-ancestors': 10,
+  ancestors: 11,
 };
 
 /**
@@ -101,6 +121,19 @@ export class DagMessageModel {
         return env + 4 + id;
       case 'put':
         return env + 4 + msg.vertex.sizeBytes;
+      case 'get-accepted-frontier':
+        return env + 4;
+      case 'get-ancestors':
+        return env + 4 + id;
+      case 'accepted-frontier':
+      case 'get-accepted':
+      case 'accepted':
+        return env + 8 + msg.vertexIds.length * id;
+      case 'ancestors': {
+        let bytes = env + 8;
+        for (const v of msg.vertices) bytes += 4 + v.sizeBytes;
+        return bytes;
+      }
     }
   }
 

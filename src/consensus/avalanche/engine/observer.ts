@@ -5,6 +5,7 @@
 import type { Micros, NodeId } from '../../host.js';
 import type { TxId } from '../vertex.js';
 import type { AvaTx, Vertex } from './messages.js';
+import type { DagBootstrapOutcome } from './dag-bootstrapping.js';
 
 export interface DagPollOutcome {
   /** Some processing transaction got at least Alpha votes. */
@@ -14,7 +15,7 @@ export interface DagPollOutcome {
   readonly durationUs: Micros;
 }
 
-export type DagDropReason = 'pending-full' | 'get-timeout' | 'mempool-full' | 'poll-refused';
+export type DagDropReason = 'pending-full' | 'get-timeout' | 'mempool-full' | 'poll-refused' | 'unrequested' | 'expired' | 'failed-fast' | 'insufficient-stake';
 
 export interface DagNodeObserver {
   onVertexBuilt?(vertex: Vertex, node: NodeId, time: Micros): void;
@@ -35,6 +36,8 @@ export interface DagNodeObserver {
   /** Orphans (virtuous transactions in no preferred vertex) this node put into a new vertex. */
   onOrphansReissued?(count: number, node: NodeId, time: Micros): void;
   onDrop?(reason: DagDropReason, node: NodeId, time: Micros): void;
+  /** A restarted node finished bootstrapping and starts consensus. */
+  onBootstrapped?(outcome: DagBootstrapOutcome, node: NodeId, time: Micros): void;
 }
 
 export const NO_DAG_OBSERVER: DagNodeObserver = Object.freeze({});

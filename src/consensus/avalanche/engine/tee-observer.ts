@@ -3,6 +3,7 @@ import type { Micros, NodeId } from '../../host.js';
 import type { TxId } from '../vertex.js';
 import type { AvaTx, Vertex } from './messages.js';
 import type { DagDropReason, DagNodeObserver, DagPollOutcome } from './observer.js';
+import type { DagBootstrapOutcome } from './dag-bootstrapping.js';
 
 export class DagTeeObserver implements DagNodeObserver {
   constructor(
@@ -56,5 +57,9 @@ export class DagTeeObserver implements DagNodeObserver {
   onDrop(reason: DagDropReason, node: NodeId, time: Micros): void {
     this.a.onDrop?.(reason, node, time);
     this.b.onDrop?.(reason, node, time);
+  }
+  onBootstrapped(o: DagBootstrapOutcome, node: NodeId, time: Micros): void {
+    this.a.onBootstrapped?.(o, node, time);
+    this.b.onBootstrapped?.(o, node, time);
   }
 }

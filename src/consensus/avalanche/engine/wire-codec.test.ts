@@ -34,6 +34,17 @@ const MESSAGES: readonly DagMessage[] = [
   { kind: 'chits', requestId: 4, preferred: [], accepted: [] },
   { kind: 'get', requestId: 5, vertexId: v.id },
   { kind: 'put', requestId: 0, vertex: v },
+  { kind: 'push-query', requestId: 6, vertex: empty, deadlineUs: 2_000_000 },
+  { kind: 'pull-query', requestId: 7, vertexId: 9, deadlineUs: 0 },
+  { kind: 'get', requestId: 8, vertexId: 9, deadlineUs: MAX_ID - 1 },
+  { kind: 'get-accepted-frontier', requestId: 9, deadlineUs: 5_000_000 },
+  { kind: 'get-accepted-frontier', requestId: 10 },
+  { kind: 'accepted-frontier', requestId: 11, vertexIds: [v.id, 0] },
+  { kind: 'get-accepted', requestId: 12, vertexIds: [1, 2, MAX_ID], deadlineUs: 5 },
+  { kind: 'accepted', requestId: 13, vertexIds: [] },
+  { kind: 'get-ancestors', requestId: 14, vertexId: v.id, deadlineUs: 3 },
+  { kind: 'ancestors', requestId: 15, vertices: [v, empty] },
+  { kind: 'ancestors', requestId: 16, vertices: [] },
 ];
 
 const REASONS: ReadonlySet<WireErrorReason> = new Set(['truncated', 'trailing-bytes', 'unsupported-version', 'unknown-kind', 'oversized', 'invalid-field']);
@@ -71,7 +82,7 @@ describe('DAG wire codec', () => {
   it('names what is wrong: version, kind, truncation, trailing bytes, a parentless vertex above height 0', () => {
     const bytes = codec.encode(MESSAGES[5]!);
     expect(reason(Uint8Array.from([2, ...bytes.slice(1)]))).toBe('unsupported-version');
-    expect(reason(Uint8Array.from([1, 9, ...bytes.slice(2)]))).toBe('unknown-kind');
+    expect(reason(Uint8Array.from([1, 99, ...bytes.slice(2)]))).toBe('unknown-kind');
     expect(reason(Uint8Array.from([1, 1 | 0x80, ...bytes.slice(2)]))).toBe('unknown-kind'); // by-reference outside a batch
     expect(reason(bytes.slice(0, bytes.length - 1))).toBe('truncated');
     expect(reason(Uint8Array.from([...bytes, 0]))).toBe('trailing-bytes');

@@ -5,12 +5,20 @@
  * vertex body goes once per destination and later messages name it by id.
  *
  * Layout, big-endian: u8 version, u8 kind (DAG_MESSAGE_TYPE_TAG), then
- *   push-query  requestId u32, vertex
- *   pull-query  requestId u32, vertexId id
- *   chits       requestId u32, preferred ids, accepted ids
- *   get         requestId u32, vertexId id
- *   put         requestId u32, vertex
+ *   push-query             requestId u32, vertex, deadline
+ *   pull-query             requestId u32, vertexId id, deadline
+ *   chits                  requestId u32, preferred ids, accepted ids
+ *   get                    requestId u32, vertexId id, deadline
+ *   put                    requestId u32, vertex
+ *   get-accepted-frontier  requestId u32, deadline
+ *   accepted-frontier      requestId u32, ids
+ *   get-accepted           requestId u32, ids, deadline
+ *   accepted               requestId u32, ids
+ *   get-ancestors          requestId u32, vertexId id, deadline
+ *   ancestors              requestId u32, count u32, count × vertex
  *   ids         count u32, count × id
+ *   deadline    the request's deadline in µs as an id, or eight 0xff bytes for none
+ *               (deadlines and the bootstrapping kinds were added to version 1)
  *   vertex      id id, height u32, issuer i32, builtAt u53, sizeBytes u32, parents ids, txCount u32, txCount × tx
  *   tx          id id, submittedAt u53, inputs ids
  * where id is a non-negative safe integer in 8 bytes. Inside a batch,
@@ -33,6 +41,12 @@ const T_PULL = DAG_MESSAGE_TYPE_TAG['pull-query'];
 const T_CHITS = DAG_MESSAGE_TYPE_TAG.chits;
 const T_GET = DAG_MESSAGE_TYPE_TAG.get;
 const T_PUT = DAG_MESSAGE_TYPE_TAG.put;
+const T_GAF = DAG_MESSAGE_TYPE_TAG['get-accepted-frontier'];
+const T_AF = DAG_MESSAGE_TYPE_TAG['accepted-frontier'];
+const T_GA = DAG_MESSAGE_TYPE_TAG['get-accepted'];
+const T_A = DAG_MESSAGE_TYPE_TAG.accepted;
+const T_GANC = DAG_MESSAGE_TYPE_TAG['get-ancestors'];
+const T_ANC = DAG_MESSAGE_TYPE_TAG.ancestors;
 const NO_DEPS: readonly number[] = Object.freeze([]);
 
 function err(error: WireError): { ok: false; error: WireError } {
@@ -43,6 +57,16 @@ function writeIds(w: ByteWriter, ids: readonly number[]): void {
   if (ids.length > DAG_MAX_LIST) throw new RangeError(`wire: ${ids.length} ids exceed the limit of ${DAG_MAX_LIST}`);
   w.u32(ids.length);
   for (let i = 0; i < ids.length; i++) w.u53(ids[i]!);
+}
+
+function writeDeadline(w: ByteWriter, deadlineUs: number | undefined): void {
+  w.u53OrNone(deadlineUs ?? -1);
+}
+
+/** Reads a request's deadline: none (the request carries none) or µs. */
+function readDeadline(r: ByteReader): { deadlineUs?: number } {
+  const d = r.u53OrNone('deadline');
+  return d === -1 || r.error !== undefined ? {} : { deadlineUs: d };
 }
 
 function writeVertex(w: ByteWriter, v: Vertex): void {
@@ -71,11 +95,13 @@ function writeMessage(w: ByteWriter, msg: DagMessage, vertexById: boolean): void
       w.u32(msg.requestId);
       if (vertexById) w.u53(msg.vertex.id);
       else writeVertex(w, msg.vertex);
+      if (msg.kind === 'push-query') writeDeadline(w, msg.deadlineUs);
       return;
     case 'pull-query':
       w.u8(T_PULL);
       w.u32(msg.requestId);
       w.u53(msg.vertexId);
+      writeDeadline(w, msg.deadlineUs);
       return;
     case 'chits':
       w.u8(T_CHITS);
@@ -84,9 +110,35 @@ function writeMessage(w: ByteWriter, msg: DagMessage, vertexById: boolean): void
       writeIds(w, msg.accepted);
       return;
     case 'get':
-      w.u8(T_GET);
+    case 'get-ancestors':
+      w.u8(msg.kind === 'get' ? T_GET : T_GANC);
       w.u32(msg.requestId);
       w.u53(msg.vertexId);
+      writeDeadline(w, msg.deadlineUs);
+      return;
+    case 'get-accepted-frontier':
+      w.u8(T_GAF);
+      w.u32(msg.requestId);
+      writeDeadline(w, msg.deadlineUs);
+      return;
+    case 'accepted-frontier':
+    case 'accepted':
+      w.u8(DAG_MESSAGE_TYPE_TAG[msg.kind]);
+      w.u32(msg.requestId);
+      writeIds(w, msg.vertexIds);
+      return;
+    case 'get-accepted':
+      w.u8(T_GA);
+      w.u32(msg.requestId);
+      writeIds(w, msg.vertexIds);
+      writeDeadline(w, msg.deadlineUs);
+      return;
+    case 'ancestors':
+      w.u8(T_ANC);
+      w.u32(msg.requestId);
+      if (msg.vertices.length > DAG_MAX_LIST) throw new RangeError(`wire: ${msg.vertices.length} vertices exceed the limit of ${DAG_MAX_LIST}`);
+      w.u32(msg.vertices.length);
+      for (const v of msg.vertices) writeVertex(w, v);
       return;
   }
 }
@@ -176,13 +228,54 @@ function readMessage(r: ByteReader, vertices: Map<VertexId, Vertex> | undefined)
       const requestId = r.u32('requestId');
       if (r.error !== undefined) break;
       const v = (kind & BY_REFERENCE) === 0 ? vertex() : vertexById();
-      if (v !== undefined) msg = (kind & ~BY_REFERENCE) === T_PUSH ? { kind: 'push-query', requestId, vertex: v } : { kind: 'put', requestId, vertex: v };
+      if (v !== undefined) msg = (kind & ~BY_REFERENCE) === T_PUSH ? { kind: 'push-query', requestId, vertex: v, ...readDeadline(r) } : { kind: 'put', requestId, vertex: v };
       break;
     }
     case T_PULL: {
       const requestId = r.u32('requestId');
       const vertexId = r.u53('vertexId');
-      msg = { kind: 'pull-query', requestId, vertexId };
+      msg = { kind: 'pull-query', requestId, vertexId, ...readDeadline(r) };
+      break;
+    }
+    case T_GAF: {
+      const requestId = r.u32('requestId');
+      msg = { kind: 'get-accepted-frontier', requestId, ...readDeadline(r) };
+      break;
+    }
+    case T_AF:
+    case T_A: {
+      const requestId = r.u32('requestId');
+      const vertexIds = readIds(r, 'vertexIds');
+      if (vertexIds !== undefined) msg = kind === T_AF ? { kind: 'accepted-frontier', requestId, vertexIds } : { kind: 'accepted', requestId, vertexIds };
+      break;
+    }
+    case T_GA: {
+      const requestId = r.u32('requestId');
+      const vertexIds = readIds(r, 'vertexIds');
+      if (vertexIds !== undefined) msg = { kind: 'get-accepted', requestId, vertexIds, ...readDeadline(r) };
+      break;
+    }
+    case T_GANC: {
+      const requestId = r.u32('requestId');
+      const vertexId = r.u53('vertexId');
+      msg = { kind: 'get-ancestors', requestId, vertexId, ...readDeadline(r) };
+      break;
+    }
+    case T_ANC: {
+      const requestId = r.u32('requestId');
+      const n = r.u32('vertices count');
+      if (r.error !== undefined) break;
+      // A vertex takes at least 36 bytes (id, height, issuer, builtAt, sizeBytes, parent and tx counts).
+      if (n > DAG_MAX_LIST || n * 36 > r.remaining) {
+        r.fail(n > DAG_MAX_LIST ? 'oversized' : 'truncated', `vertices count ${n} does not fit (${r.remaining} bytes left, limit ${DAG_MAX_LIST})`);
+        break;
+      }
+      const vertices: Vertex[] = [];
+      for (let i = 0; i < n && r.error === undefined; i++) {
+        const v = vertex();
+        if (v !== undefined) vertices.push(v);
+      }
+      if (r.error === undefined) msg = { kind: 'ancestors', requestId, vertices };
       break;
     }
     case T_CHITS: {
@@ -195,7 +288,7 @@ function readMessage(r: ByteReader, vertices: Map<VertexId, Vertex> | undefined)
     case T_GET: {
       const requestId = r.u32('requestId');
       const vertexId = r.u53('vertexId');
-      msg = { kind: 'get', requestId, vertexId };
+      msg = { kind: 'get', requestId, vertexId, ...readDeadline(r) };
       break;
     }
     default:

@@ -30,19 +30,39 @@ export const DEFAULT_ANCESTORS_LIMITS: AncestorsLimits = Object.freeze({
 
 /** The blocks of an Ancestors answer for `id`, newest first; `lookup` knows this node's blocks (accepted or not). */
 export function ancestorsOf(id: BlockId, lookup: (id: BlockId) => Block | undefined, limits: AncestorsLimits): Block[] {
+  return boundedAncestors(id, lookup, (b) => [b.parent], limits);
+}
+
+/**
+ * The containers of an Ancestors answer for `id` in breadth-first order from
+ * it over `parentsOf` (AvalancheGo's DAG getter: a queue, each container
+ * once), skipping parents `lookup` does not know, and stopping at the first
+ * container that would pass `maxBytes` or once `maxContainersSent` are in.
+ * For a chain (one parent each) this is the chain walk of `ancestorsOf`.
+ */
+export function boundedAncestors<C extends { readonly id: number; readonly sizeBytes: number }>(
+  id: number,
+  lookup: (id: number) => C | undefined,
+  parentsOf: (c: C) => readonly number[],
+  limits: AncestorsLimits,
+): C[] {
   const first = lookup(id);
   if (first === undefined) return [];
-  const out: Block[] = [first];
+  const out: C[] = [first];
+  const seen = new Set<number>([first.id]);
   let bytes = first.sizeBytes + CONTAINER_LENGTH_BYTES;
-  let b = first;
-  while (out.length < limits.maxContainersSent) {
-    const parent = lookup(b.parent);
-    if (parent === undefined) break;
-    const next = bytes + parent.sizeBytes + CONTAINER_LENGTH_BYTES;
-    if (next > limits.maxBytes) break;
-    out.push(parent);
-    bytes = next;
-    b = parent;
+  for (let i = 0; i < out.length && out.length < limits.maxContainersSent; i++) {
+    for (const pid of parentsOf(out[i]!)) {
+      if (seen.has(pid)) continue;
+      const parent = lookup(pid);
+      if (parent === undefined) continue;
+      const next = bytes + parent.sizeBytes + CONTAINER_LENGTH_BYTES;
+      if (next > limits.maxBytes) return out;
+      seen.add(pid);
+      out.push(parent);
+      bytes = next;
+      if (out.length >= limits.maxContainersSent) return out;
+    }
   }
   return out;
 }
